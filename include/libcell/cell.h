@@ -1,0 +1,13 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/**
+ * @file cell.h
+ * @brief Umbrella header: include this to use all of libcell.
+ */
+#ifndef LIBCELL_CELL_H
+#define LIBCELL_CELL_H
+
+#include <libcell/common.h>
+#include <libcell/config.h>
+#include <libcell/check.h>
+
+#endif /* LIBCELL_CELL_H */

@@ -1,0 +1,108 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/**
+ * @file check.h
+ * @brief Consistency checks of one configuration or of a whole set
+ *        (system configuration + non-root cells).
+ *
+ * The checker never fails because of what it finds: findings are data. A
+ * call fails (negative return) only for bad arguments or lack of memory.
+ */
+#ifndef LIBCELL_CHECK_H
+#define LIBCELL_CHECK_H
+
+#include <libcell/config.h>
+
+CELL_BEGIN_DECL
+
+/** @defgroup check Configuration checker
+ *  @{ */
+
+/** Finding severity: the set would be refused or break isolation. */
+#define CELL_SEVERITY_ERROR	2u
+/** Finding severity: legal but suspicious. */
+#define CELL_SEVERITY_WARNING	1u
+/** Finding severity: informational (e.g. a recognised legal sharing). */
+#define CELL_SEVERITY_INFO	0u
+
+/** @name Finding codes (struct cell_finding::code)
+ *  @{ */
+#define CELL_CHECK_MEM_OVERLAP_PHYS	1u  /**< two regions of a cell overlap (physical) */
+#define CELL_CHECK_MEM_OVERLAP_VIRT	2u  /**< two regions of a cell overlap (guest) */
+#define CELL_CHECK_MEM_UNALIGNED	3u  /**< RAM region not page aligned */
+#define CELL_CHECK_MEM_ZERO_SIZE	4u  /**< region of size zero */
+#define CELL_CHECK_MEM_HYPERVISOR	5u  /**< hypervisor memory mapped into a cell */
+#define CELL_CHECK_MEM_NOT_IN_ROOT	6u  /**< non-root RAM not carved from root RAM */
+#define CELL_CHECK_CPU_NOT_IN_ROOT	7u  /**< cell CPU the root does not own */
+#define CELL_CHECK_CPU_SHARED		8u  /**< CPU in two non-root cells */
+#define CELL_CHECK_ROOT_NO_CPU		9u  /**< the cells leave the root without CPU */
+#define CELL_CHECK_IRQ_SHARED		10u /**< irqchip pin claimed by two non-root cells */
+#define CELL_CHECK_IRQCHIP_NOT_GICD	11u /**< irqchip address is not the GICD */
+#define CELL_CHECK_DMA_NOT_IDENTITY	12u /**< DMA memory not identity mapped, no IOMMU */
+#define CELL_CHECK_GIC_AS_MEMORY	13u /**< GICD (or GICR without grant) mapped as memory */
+#define CELL_CHECK_COMM_REGION		14u /**< COMM_REGION misuse */
+#define CELL_CHECK_LOADABLE		15u /**< LOADABLE misuse */
+#define CELL_CHECK_GICR_GRANT		16u /**< GICR shared root/cell as the S4 grant (info) */
+#define CELL_CHECK_MEM_SHARED		17u /**< RAM of two non-root cells overlaps */
+#define CELL_CHECK_NAME			18u /**< empty or duplicate cell name */
+#define CELL_CHECK_KIND			19u /**< wrong kind or architecture mix */
+#define CELL_CHECK_IRQCHIP_BASE		20u /**< pin_base not a multiple of 32 */
+/** @} */
+
+/** Cell index of a finding about the system configuration / root cell. */
+#define CELL_CHECK_ROOT		(-1)
+/** Region index of a finding not tied to one entry. */
+#define CELL_CHECK_NO_INDEX	(-1)
+
+/** One finding. */
+struct cell_finding {
+	uint32_t severity;	/**< CELL_SEVERITY_* */
+	uint32_t code;		/**< CELL_CHECK_* */
+	int32_t cell;		/**< index into the cells passed, or CELL_CHECK_ROOT */
+	int32_t region;		/**< array index in that cell, or CELL_CHECK_NO_INDEX */
+	char message[256];	/**< NUL-terminated English text */
+};
+
+/** A list of findings, owned by the caller. */
+typedef struct cell_findings cell_findings;
+
+/**
+ * @brief Check one configuration on its own.
+ * @param cfg a system or cell configuration.
+ * @param[out] out the findings (possibly none); free with cell_findings_free().
+ * @return 0; -EINVAL for NULL; -ENOMEM.
+ */
+CELL_API int cell_check_config(const cell_config *cfg, cell_findings **out);
+
+/**
+ * @brief Check a system configuration together with the non-root cells that
+ *        will run on it: every per-config rule, plus the rules across cells.
+ * @param system a CELL_CONFIG_SYSTEM configuration.
+ * @param cells  @p ncells CELL_CONFIG_CELL configurations (may be NULL if 0).
+ * @param[out] out the findings; free with cell_findings_free().
+ * @return 0; -EINVAL for NULL arguments or wrong kinds; -ENOMEM.
+ */
+CELL_API int cell_check_set(const cell_config *system,
+			    const cell_config *const *cells, size_t ncells,
+			    cell_findings **out);
+
+/** @brief Destroy a findings list. NULL is a no-op. */
+CELL_API void cell_findings_free(cell_findings *f);
+/** @brief Number of findings (0 for NULL). */
+CELL_API size_t cell_findings_count(const cell_findings *f);
+/** @brief Number of findings of severity CELL_SEVERITY_ERROR (0 for NULL). */
+CELL_API size_t cell_findings_errors(const cell_findings *f);
+/**
+ * @brief Copy finding @p index.
+ * @return 0; -EINVAL for NULL; -ERANGE for an index out of range.
+ */
+CELL_API int cell_findings_get(const cell_findings *f, size_t index,
+			       struct cell_finding *out);
+/** @brief Symbolic name of a finding code (e.g. "MEM_OVERLAP_PHYS"), a
+ *  static string; "UNKNOWN" for an unknown code. */
+CELL_API const char *cell_check_code_name(uint32_t code);
+
+/** @} */
+
+CELL_END_DECL
+
+#endif /* LIBCELL_CHECK_H */

@@ -1,0 +1,22 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* Internal interface between cellctl's main and its command groups. */
+#ifndef CELLCTL_H
+#define CELLCTL_H
+
+#include <libcell/cell.h>
+
+/* Exit codes shared by every command. */
+#define CELLCTL_OK	0
+#define CELLCTL_FAIL	1	/* findings, invalid input, operation failed */
+#define CELLCTL_USAGE	2
+
+/*
+ * A command group receives argv with argv[0] = its own name ("config",
+ * "gic", ...) and returns one of the exit codes above. Errors go to stderr
+ * prefixed with "cellctl: ".
+ */
+
+/* Print "cellctl: <fmt>\n" to stderr. */
+void cellctl_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+#endif /* CELLCTL_H */

@@ -1,0 +1,74 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* cellctl: command-line front end of libcell. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cellctl.h"
+
+struct command {
+	const char *name;
+	int (*run)(cell_ctx *ctx, int argc, char **argv);
+	const char *help;
+};
+
+/* Each command group adds one line here and its entry point to cellctl.h. */
+static const struct command commands[] = {
+	{ "help", NULL, "help                                  this text" },
+};
+
+void cellctl_err(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("cellctl: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+static void usage(FILE *f)
+{
+	size_t i;
+
+	fprintf(f, "usage: cellctl [--version] [--help] COMMAND [ARGS]\n\n");
+	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		fprintf(f, "  %s\n", commands[i].help);
+	fprintf(f, "\nExit status: 0 ok, 1 findings or failure, 2 usage.\n");
+}
+
+int main(int argc, char **argv)
+{
+	cell_ctx *ctx;
+	size_t i;
+	int ret;
+
+	if (argc < 2) {
+		usage(stderr);
+		return CELLCTL_USAGE;
+	}
+	if (!strcmp(argv[1], "--version")) {
+		printf("cellctl %s (libcell %s)\n", CELL_VERSION_STRING, cell_version());
+		return CELLCTL_OK;
+	}
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") ||
+	    !strcmp(argv[1], "help")) {
+		usage(stdout);
+		return CELLCTL_OK;
+	}
+	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
+		if (!commands[i].run || strcmp(argv[1], commands[i].name))
+			continue;
+		if (cell_ctx_new(&ctx)) {
+			cellctl_err("out of memory");
+			return CELLCTL_FAIL;
+		}
+		ret = commands[i].run(ctx, argc - 1, argv + 1);
+		cell_ctx_free(ctx);
+		return ret;
+	}
+	cellctl_err("unknown command '%s'", argv[1]);
+	usage(stderr);
+	return CELLCTL_USAGE;
+}
