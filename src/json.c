@@ -18,6 +18,7 @@
 
 #include <libcell/config.h>
 
+#include "config_internal.h"
 #include "internal.h"
 
 /* ------------------------------------------------------------------------
@@ -695,12 +696,10 @@ static json_t *j_platform(const cell_config *cfg, const struct cell_platform *pf
 		if (json_array_append_new(arr, j_fields(&units[i], f)))
 			goto fail;
 	}
-	if ((arch == CELL_ARCH_ARM || arch == CELL_ARCH_ARM64 ||
-	     arch == CELL_ARCH_UNKNOWN) &&
+	/* A system configuration always has a known architecture. */
+	if (arch == CELL_ARCH_X86 ?
+	    json_object_set_new(obj, "x86", j_fields(pf, platform_x86_fields)) :
 	    json_object_set_new(obj, "arm", j_fields(pf, platform_arm_fields)))
-		goto fail;
-	if ((arch == CELL_ARCH_X86 || arch == CELL_ARCH_UNKNOWN) &&
-	    json_object_set_new(obj, "x86", j_fields(pf, platform_x86_fields)))
 		goto fail;
 	return obj;
 fail:
@@ -1147,7 +1146,8 @@ static int check_keys(struct jp *p, const json_t *obj, const struct field *field
 	json_t *item;
 
 	json_object_foreach((json_t *)obj, key, item) {
-		if (!key_listed(key, fields, extra))
+		/* "_..." keys are comments for hand-written files. */
+		if (key[0] != '_' && !key_listed(key, fields, extra))
 			return jp_err(p, -EBADMSG, "unknown key '%s'", key);
 	}
 	return 0;
@@ -1521,10 +1521,7 @@ static int parse_platform(struct jp *p, cell_config *cfg, const json_t *obj,
 			  struct cell_platform *pf)
 {
 	static const char *const extra[] = { "iommu_units", "arm", "x86", NULL };
-	uint32_t arch = cell_config_arch(cfg);
-	bool arm = arch == CELL_ARCH_ARM || arch == CELL_ARCH_ARM64 ||
-		   arch == CELL_ARCH_UNKNOWN;
-	bool x86 = arch == CELL_ARCH_X86 || arch == CELL_ARCH_UNKNOWN;
+	bool x86 = cell_config_arch(cfg) == CELL_ARCH_X86;
 	json_t *v;
 	size_t old;
 	int ret;
@@ -1533,7 +1530,7 @@ static int parse_platform(struct jp *p, cell_config *cfg, const json_t *obj,
 	if (ret)
 		return ret;
 	/* Only the view matching the architecture is encoded. */
-	if (!arm && json_object_get(obj, "arm")) {
+	if (x86 && json_object_get(obj, "arm")) {
 		jp_key(p, "arm");
 		return jp_err(p, -EBADMSG, "not used by architecture x86");
 	}
@@ -1648,20 +1645,24 @@ static int parse_config(struct jp *p, const json_t *top, cell_config **out)
 				      " not supported (14 or 13)", rev);
 		jp_pop(p, old);
 	}
-	if (arch == CELL_ARCH_UNKNOWN && rev != CELL_CONFIG_REVISION_13) {
+	if (arch == CELL_ARCH_UNKNOWN &&
+	    (rev != CELL_CONFIG_REVISION_13 || kind == CELL_CONFIG_SYSTEM)) {
 		jp_key(p, "architecture");
 		return jp_err(p, -EBADMSG,
-			      "\"unknown\" is only possible with revision 13");
+			      "\"unknown\" is only possible for a revision 13 cell");
 	}
-	/* Revision 13 files record no architecture: build as one and clear it. */
 	ret = cell_config_new(p->ctx, &cfg, (uint32_t)kind,
 			      arch == CELL_ARCH_UNKNOWN ? CELL_ARCH_ARM64 :
 			      (uint32_t)arch);
 	if (ret)
 		return jp_lib(p, ret);
+	/*
+	 * A revision 13 cell records no architecture; the public setter only
+	 * takes known codes, so restore "unknown" as the decoder leaves it.
+	 */
+	if (arch == CELL_ARCH_UNKNOWN)
+		cfg->arch = CELL_ARCH_UNKNOWN;
 	ret = cell_config_set_revision(cfg, (uint32_t)rev);
-	if (!ret && arch == CELL_ARCH_UNKNOWN)
-		ret = cell_config_set_arch(cfg, CELL_ARCH_UNKNOWN);
 	if (ret) {
 		ret = jp_lib(p, ret);
 		goto fail;
