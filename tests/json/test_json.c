@@ -194,6 +194,55 @@ static void test_json__qemu_example_content(void **state)
 	cell_config_free(cfg);
 }
 
+static cell_config *load_example(cell_ctx *ctx, const char *name)
+{
+	char path[512], *text;
+	cell_config *cfg;
+
+	snprintf(path, sizeof(path), "%s/examples/configs/%s.json", CELL_SOURCE_DIR,
+		 name);
+	text = read_text(path);
+	if (cell_config_from_json(ctx, &cfg, text))
+		fail_msg("%s: %s", path, cell_ctx_last_error(ctx));
+	free(text);
+	return cfg;
+}
+
+static void assert_no_errors(const cell_findings *found, const char *what)
+{
+	struct cell_finding fd;
+	size_t i;
+
+	for (i = 0; i < cell_findings_count(found); i++) {
+		assert_int_equal(cell_findings_get(found, i, &fd), 0);
+		print_message("%s: %s %s %s\n", what,
+			      cell_check_severity_name(fd.severity),
+			      cell_check_code_name(fd.code), fd.message);
+	}
+	assert_int_equal(cell_findings_errors(found), 0);
+}
+
+/* The examples are meant to be used: the checker must accept them. */
+static void test_json__examples_pass_checker(void **state)
+{
+	struct fixture *f = *state;
+	cell_config *root = load_example(f->ctx, "qemu-virt/root");
+	cell_config *inmate = load_example(f->ctx, "qemu-virt/linux-inmate");
+	cell_config *x86 = load_example(f->ctx, "x86/root");
+	const cell_config *cells[] = { inmate };
+	cell_findings *found;
+
+	assert_int_equal(cell_check_set(root, cells, 1, &found), 0);
+	assert_no_errors(found, "qemu-virt set");
+	cell_findings_free(found);
+	assert_int_equal(cell_check_config(x86, &found), 0);
+	assert_no_errors(found, "x86/root");
+	cell_findings_free(found);
+	cell_config_free(x86);
+	cell_config_free(inmate);
+	cell_config_free(root);
+}
+
 /* Every field non-zero and distinct, unknown bits and codes included. */
 static cell_config *build_everything(cell_ctx *ctx, uint32_t arch)
 {
@@ -703,6 +752,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_json__examples_round_trip, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_json__qemu_example_content, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_json__examples_pass_checker, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_json__every_field, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_json__cell_and_raw_name, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_json__u64_extremes, setup, teardown),

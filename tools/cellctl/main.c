@@ -16,7 +16,7 @@ struct command {
 static const struct command commands[] = {
 	{ "help", NULL, "help                                  this text" },
 	{ "config", cellctl_config,
-	  "config decode|encode|show ...        convert and inspect .cell files" },
+	  "config decode|encode|show ...         convert and inspect .cell files" },
 };
 
 void cellctl_err(const char *fmt, ...)
