@@ -4,12 +4,14 @@ an installed package never needs the headers (the source tree does not hold
 the generated file; see README.md)."""
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 from setuptools import setup
 from setuptools.command.build_py import build_py
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
 
 
 class BuildWithLayout(build_py):

@@ -65,5 +65,5 @@ def check_code_name(code: int) -> str:
 
 
 def severity_name(severity: int) -> str:
-    return {L.CELL_SEVERITY_ERROR: "error", L.CELL_SEVERITY_WARNING: "warning",
-            L.CELL_SEVERITY_INFO: "info"}.get(severity, str(severity))
+    """Name of a CELL_SEVERITY_* value ("error", "warning", "info")."""
+    return str(_ffi.fn("cell_check_severity_name")(severity).decode())
