@@ -22,6 +22,10 @@
 
 #include <libcell/version.h>
 
+/** @def CELL_BEGIN_DECL
+ *  Opens the C-linkage block of a public header (empty in C). */
+/** @def CELL_END_DECL
+ *  Closes the block opened by #CELL_BEGIN_DECL (empty in C). */
 #ifdef __cplusplus
 #define CELL_BEGIN_DECL extern "C" {
 #define CELL_END_DECL }
