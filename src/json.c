@@ -1164,7 +1164,7 @@ static int get_object(struct jp *p, const json_t *v)
 static int parse_field(struct jp *p, const json_t *v, void *base,
 		       const struct field *f)
 {
-	uint64_t max = width_max(f), val, cur;
+	uint64_t max = width_max(f), val = 0, cur;
 	json_t *item;
 	size_t i, old;
 	int ret;

@@ -29,8 +29,10 @@ static int read_input(const char *path, char **out, size_t *size)
 	size_t len = 0, cap = 0, n;
 
 	if (!f) {
-		cellctl_err("%s: %s", path, strerror(errno));
-		return -errno;
+		int err = errno;	/* cellctl_err() may clobber errno */
+
+		cellctl_err("%s: %s", path, strerror(err));
+		return -err;
 	}
 	for (;;) {
 		if (len + 4096 + 1 > cap) {
@@ -80,8 +82,8 @@ static int is_image(const char *buf, size_t size)
  */
 static int load_any(cell_ctx *ctx, const char *path, cell_config **out)
 {
-	char *buf;
-	size_t size;
+	char *buf = NULL;
+	size_t size = 0;
 	int ret;
 
 	if (read_input(path, &buf, &size))
