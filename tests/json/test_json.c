@@ -747,6 +747,49 @@ static void test_json__upstream_qemu_arm64_layout(void **state)
 	cell_config_free(cfg);
 }
 
+/*
+ * Byte mutations of a canonical document: every outcome is a configuration
+ * that encodes, or -EBADMSG with a message; never a crash (run under ASan).
+ */
+static void test_json__mutations_never_crash(void **state)
+{
+	static const char alphabet[] = "{}[]\",:0123456789xabcdefg-. \\_AZ";
+	struct fixture *f = *state;
+	cell_config *cfg = load_example(f->ctx, "qemu-virt/linux-inmate"), *out;
+	uint32_t seed = 12345;
+	size_t len, i, ok = 0, bad = 0;
+	uint8_t *bytes;
+	size_t size;
+	char *json, *copy;
+	int ret;
+
+	assert_int_equal(cell_config_to_json(cfg, &json), 0);
+	len = strlen(json);
+	copy = malloc(len + 1);
+	assert_non_null(copy);
+	for (i = 0; i < 3000; i++) {
+		memcpy(copy, json, len + 1);
+		seed = seed * 1103515245u + 12345u;
+		copy[(seed >> 8) % len] = alphabet[(seed >> 20) % (sizeof(alphabet) - 1)];
+		ret = cell_config_from_json(f->ctx, &out, copy);
+		if (ret == 0) {
+			assert_int_equal(cell_config_encode_alloc(out, &bytes, &size), 0);
+			cell_free(bytes);
+			cell_config_free(out);
+			ok++;
+		} else {
+			assert_int_equal(ret, -EBADMSG);
+			assert_true(strlen(cell_ctx_last_error(f->ctx)) > 0);
+			bad++;
+		}
+	}
+	/* Both outcomes must actually occur for the test to mean anything. */
+	assert_true(ok > 0 && bad > 0);
+	free(copy);
+	cell_free(json);
+	cell_config_free(cfg);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -761,6 +804,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_json__revision_13, setup, teardown),
 		cmocka_unit_test(test_json__mem_flag_names),
 		cmocka_unit_test_setup_teardown(test_json__upstream_qemu_arm64_layout, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_json__mutations_never_crash, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
