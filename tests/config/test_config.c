@@ -445,6 +445,28 @@ static void test_config__carve(void **state)
 	cell_config_free(cfg);
 }
 
+static void test_config__file_helpers(void **state)
+{
+	struct fixture *f = *state;
+	char dir[] = "/tmp/libcell-file-XXXXXX", path[64];
+	uint8_t *back;
+	size_t n;
+
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/blob", dir);
+	assert_int_equal(cell_file_write(f->ctx, path, "abc", 3), 0);
+	assert_int_equal(cell_file_write(f->ctx, path, "abcdef", 6), 0);
+	assert_int_equal(cell_file_read(f->ctx, path, 16, &back, &n), 0);
+	assert_int_equal(n, 6);
+	assert_memory_equal(back, "abcdef", 6);
+	cell_free(back);
+	assert_int_equal(cell_file_read(f->ctx, path, 5, &back, &n), -EFBIG);
+	assert_non_null(strstr(cell_ctx_last_error(f->ctx), path));
+	assert_int_equal(unlink(path), 0);
+	assert_int_equal(rmdir(dir), 0);
+	assert_int_equal(cell_file_write(f->ctx, path, "x", 1), -ENOENT);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -458,6 +480,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_config__encode_buffer_and_save, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_config__clone_is_deep, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_config__carve, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_config__file_helpers, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
