@@ -20,6 +20,14 @@ from .errors import (Busy, Error, Exists, FileTooBig, InvalidArgument, IOFailure
                      NoMemory, NoSpace, NotFound, NotSupported, OutOfRange, Overflow,
                      PermissionDenied, TooBig, Truncated, Unimplemented)
 
+# Modules of headers that may be absent from an older source tree.
+if "gic.h" in layout.HEADERS:
+    from .gic import GicList, gic_discover
+if "pci.h" in layout.HEADERS:
+    from .pci import PciList, pci_discover
+if "dt.h" in layout.HEADERS:
+    from .dt import Handoff, handoff, handoff_kind_name
+
 # Every CELL_* constant of the headers, e.g. libcell.CELL_MEM_READ.
 globals().update(layout.CONSTANTS)
 # Every plain struct as a dataclass, e.g. libcell.Memory, libcell.Desc.
