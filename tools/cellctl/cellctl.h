@@ -19,4 +19,7 @@
 /* Print "cellctl: <fmt>\n" to stderr. */
 void cellctl_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* cellctl config: decode, encode, show (tools/cellctl/config.c). */
+int cellctl_config(cell_ctx *ctx, int argc, char **argv);
+
 #endif /* CELLCTL_H */
