@@ -15,7 +15,8 @@ usage: prepare.py --src SRC --out OUT [--native-build DIR]
 4. The hypervisor image: $LIBCELL_HV_IMAGE, else the first of
    OUT/arm64/hypervisor/jailhouse.bin, NATIVE/hypervisor/jailhouse.bin.
 5. qemu-virt configs: each examples/configs/qemu-virt/*.json encoded with
-   the native cellctl ("cellctl config encode IN OUT") when it can.
+   the native cellctl ("cellctl config encode IN -o OUT") when it can; the
+   root config must pass "cellctl config check", alone and with the others.
 6. The initramfs OUT/initrd.cpio.gz (busybox, /init, NIC modules, cellctl,
    the module, /lib/firmware/jailhouse.bin, configs, tests/board/guest/*).
 
@@ -27,6 +28,7 @@ import argparse
 import glob
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -67,7 +69,12 @@ def cross_build(src, out, env):
              "-DCMAKE_TOOLCHAIN_FILE=%s/cmake/toolchain-aarch64-linux-gnu.cmake" % src,
              "-DCELL_SYSROOT=" + env["SYSROOT"], "-DBUILD_TESTING=OFF",
              "-DCELL_DOCS=OFF", "-DCMAKE_BUILD_TYPE=RelWithDebInfo"])
-    run(["cmake", "--build", b, "-j2"])
+    # Only what the board needs: cellctl and the hypervisor image targets
+    # (host-side steps such as encoding the example configs cannot run an
+    # arm64 cellctl).
+    names = re.findall(r"^\.\.\. (\S+)", run(["cmake", "--build", b, "--target", "help"]), re.M)
+    targets = ["cellctl"] + [n for n in names if n.startswith("hypervisor")]
+    run(["cmake", "--build", b, "-j2", "--target"] + targets)
     cellctl = os.path.join(b, "tools", "cellctl", "cellctl")
     if not os.path.exists(cellctl):
         log("cross build produced no %s" % cellctl)
@@ -121,12 +128,25 @@ def encode_configs(src, out, native):
     for j in jsons:
         name = os.path.splitext(os.path.basename(j))[0]
         dst = os.path.join(cfg, name + ".cell")
-        p = subprocess.run([cellctl, "config", "encode", j, dst],
+        p = subprocess.run([cellctl, "config", "encode", j, "-o", dst],
                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
         if p.returncode == 0 and os.path.exists(dst):
             res[name] = dst
         else:
             notes.append("%s: %s" % (name, p.stdout.strip().splitlines()[-1:] or p.returncode))
+    # The system config alone, then with the non-root cells beside it.
+    if "root" in res:
+        others = [v for k, v in sorted(res.items()) if k != "root"]
+        for args in ([res["root"]], [res["root"]] + others):
+            p = subprocess.run([cellctl, "config", "check"] + args, stdout=subprocess.PIPE,
+                               stderr=subprocess.STDOUT, text=True)
+            if p.returncode == 2 and "unknown subcommand" in p.stdout:
+                notes.append("cellctl has no 'config check' yet: configs unchecked")
+                break
+            if p.returncode != 0:
+                print(p.stdout)
+                log("FAILED: cellctl config check %s" % " ".join(args))
+                raise SystemExit(1)
     return res, "; ".join(notes) or None
 
 
