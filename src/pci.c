@@ -25,10 +25,11 @@ struct cell_pci_list {
 
 #define PATH(node, buf) cell__fdt_path(fdt, (node), (buf), sizeof(buf))
 
-static int is_host(const void *fdt, int node)
-{
-	int parent = fdt_parent_offset(fdt, node);
+/* Nesting followed by the host walk; libfdt itself bounds depth lower. */
+#define WALK_DEPTH 64
 
+static int is_host(const void *fdt, int node, int parent)
+{
 	if (parent < 0 || cell__fdt_is_pci_bus(fdt, parent))
 		return 0;
 	return cell__fdt_is_pci_bus(fdt, node) ||
@@ -435,22 +436,50 @@ void cell_pci_list_free(cell_pci_list *list)
 	free(list);
 }
 
+/*
+ * Walk every node keeping the ancestors' offsets (fdt_parent_offset() scans
+ * from the start: quadratic on large trees). With @l NULL only count hosts.
+ */
+static int walk_hosts(cell_ctx *ctx, const void *fdt, cell_pci_list *l,
+		      size_t *count)
+{
+	int stack[WALK_DEPTH], node, depth = 0, ret;
+
+	*count = 0;
+	for (node = fdt_next_node(fdt, -1, &depth); node >= 0;
+	     node = fdt_next_node(fdt, node, &depth)) {
+		if (depth < 0 || depth >= WALK_DEPTH)
+			return cell__err(ctx, -EINVAL,
+					 "device tree: nodes nested deeper than %d",
+					 WALK_DEPTH);
+		stack[depth] = node;
+		if (!is_host(fdt, node, depth ? stack[depth - 1] : -1))
+			continue;
+		if (l) {
+			ret = host_parse(ctx, fdt, node, &l->hosts[l->nhosts++]);
+			if (ret)
+				return ret;
+		}
+		(*count)++;
+	}
+	return 0;
+}
+
 int cell_pci_discover(cell_ctx *ctx, const void *fdt, size_t size,
 		      cell_pci_list **out)
 {
 	cell_pci_list *l;
-	int node, ret;
-	size_t n = 0;
+	size_t n;
+	int ret;
 
 	if (!out)
 		return cell__err(ctx, -EINVAL, "cell_pci_discover: out is NULL");
 	ret = cell__fdt_check(ctx, fdt, size);
 	if (ret)
 		return ret;
-	for (node = fdt_next_node(fdt, -1, NULL); node >= 0;
-	     node = fdt_next_node(fdt, node, NULL))
-		if (is_host(fdt, node))
-			n++;
+	ret = walk_hosts(ctx, fdt, NULL, &n);
+	if (ret)
+		return ret;
 	l = calloc(1, sizeof(*l));
 	if (!l)
 		return cell__err(ctx, -ENOMEM, "out of memory");
@@ -460,15 +489,10 @@ int cell_pci_discover(cell_ctx *ctx, const void *fdt, size_t size,
 		free(l);
 		return ret;
 	}
-	for (node = fdt_next_node(fdt, -1, NULL); node >= 0;
-	     node = fdt_next_node(fdt, node, NULL)) {
-		if (!is_host(fdt, node))
-			continue;
-		ret = host_parse(ctx, fdt, node, &l->hosts[l->nhosts++]);
-		if (ret) {
-			cell_pci_list_free(l);
-			return ret;
-		}
+	ret = walk_hosts(ctx, fdt, l, &n);
+	if (ret) {
+		cell_pci_list_free(l);
+		return ret;
 	}
 	*out = l;
 	return 0;
