@@ -5,7 +5,7 @@
  *        children and the CPUs from a flattened device tree (DTB).
  *
  * Every address reported is a CPU physical address: each `reg` entry is
- * decoded with the parent's `#address-cells`/`#size-cells` and translated
+ * decoded with the parent's \#address-cells / \#size-cells and translated
  * through the `ranges` of every ancestor. Node unit addresses are never
  * used. The blob is validated with fdt_check_full() first; malformed
  * properties (bad cell counts, truncated `reg`, dangling phandles) fail the
@@ -47,9 +47,9 @@ struct cell_gic {
 	uint32_t version;	/**< 2 or 3 (a DTB cannot tell GICv4 from v3: see cell_gic_redist_frame()) */
 	uint32_t enabled;	/**< status absent, "okay" or "ok" */
 	uint32_t phandle;	/**< 0 when the node has none */
-	uint32_t interrupt_cells; /**< its #interrupt-cells */
+	uint32_t interrupt_cells; /**< its \#interrupt-cells */
 	struct cell_dt_region distributor;	/**< GICD */
-	uint32_t redist_count;	/**< GICR regions (#redistributor-regions; 0 on v2) */
+	uint32_t redist_count;	/**< GICR regions (\#redistributor-regions; 0 on v2) */
 	uint32_t its_count;	/**< "arm,gic-v3-its" children */
 	uint32_t has_redist_stride; /**< redistributor-stride present */
 	uint32_t has_cpu_interface; /**< GICC present */
@@ -68,7 +68,7 @@ struct cell_gic_its {
 	char path[CELL_DT_PATH_MAX];	/**< node path */
 	struct cell_dt_region frame;	/**< ITS control frame (reg entry 0) */
 	uint32_t phandle;	/**< 0 when the node has none */
-	uint32_t msi_cells;	/**< #msi-cells (0 when absent) */
+	uint32_t msi_cells;	/**< \#msi-cells (0 when absent) */
 	uint32_t enabled;	/**< status absent, "okay" or "ok" */
 	uint32_t reserved;	/**< always 0 */
 };
@@ -93,7 +93,7 @@ typedef struct cell_gic_list cell_gic_list;
  * @param[out] out the list (possibly with zero GICs); free with
  *             cell_gic_list_free().
  * @return 0; -EINVAL for NULL arguments or a malformed property (the
- *         message names node and property: bad #address-cells, truncated
+ *         message names node and property: bad \#address-cells, truncated
  *         reg, missing GICD/GICR entries, bad phandle); -EBADMSG when the blob
  *         fails fdt_check_full(); -ERANGE when a `reg` cannot be translated
  *         to a CPU address (an ancestor without `ranges`, or no window

@@ -9,7 +9,7 @@
  * "pci-host-ecam-generic" / "pci-host-cam-generic". Every address is a CPU
  * physical address (decoded with the parent's cells and translated through
  * every ancestor's `ranges`). `interrupt-map` entries are decoded with EACH
- * target's own `#address-cells` (absent = 0) and `#interrupt-cells`.
+ * target's own \#address-cells (absent = 0) and \#interrupt-cells.
  *
  * The list keeps no pointer into the blob and borrows its ::cell_ctx.
  */
@@ -25,10 +25,10 @@ CELL_BEGIN_DECL
 
 /** @name Window space types (struct cell_pci_window::space, phys.hi bits 25:24)
  *  @{ */
-#define CELL_PCI_SPACE_CONFIG	0u
-#define CELL_PCI_SPACE_IO	1u
-#define CELL_PCI_SPACE_MEM32	2u
-#define CELL_PCI_SPACE_MEM64	3u
+#define CELL_PCI_SPACE_CONFIG	0u /**< configuration space */
+#define CELL_PCI_SPACE_IO	1u /**< I/O space */
+#define CELL_PCI_SPACE_MEM32	2u /**< 32-bit memory space */
+#define CELL_PCI_SPACE_MEM64	3u /**< 64-bit memory space */
 /** @} */
 
 /** Most specifier cells kept for a parent interrupt or MSI specifier. */
@@ -76,7 +76,7 @@ struct cell_pci_window {
 struct cell_pci_msi_parent {
 	char path[CELL_DT_PATH_MAX];	/**< MSI controller node */
 	uint32_t phandle;	/**< as found in the property */
-	uint32_t cell_count;	/**< specifier cells (#msi-cells of the target) */
+	uint32_t cell_count;	/**< specifier cells (\#msi-cells of the target) */
 	uint32_t cells[CELL_PCI_MAX_CELLS]; /**< specifier */
 };
 
@@ -102,9 +102,9 @@ struct cell_pci_intx {
 	uint32_t pin;			/**< child specifier: 1..4 = INTA..INTD */
 	char parent[CELL_DT_PATH_MAX];	/**< interrupt parent node */
 	uint32_t parent_phandle;	/**< as found in the property */
-	uint32_t parent_address_cells;	/**< its #address-cells (absent = 0) */
+	uint32_t parent_address_cells;	/**< its \#address-cells (absent = 0) */
 	uint32_t parent_address[4];	/**< its unit address cells */
-	uint32_t parent_cell_count;	/**< its #interrupt-cells */
+	uint32_t parent_cell_count;	/**< its \#interrupt-cells */
 	uint32_t parent_cells[CELL_PCI_MAX_CELLS]; /**< parent specifier */
 	uint32_t parent_is_gic;		/**< parent is a GIC */
 	uint32_t has_gic_intid;		/**< gic_intid is valid */
@@ -124,7 +124,7 @@ typedef struct cell_pci_list cell_pci_list;
  * @param[out] out the list (possibly empty); free with cell_pci_list_free().
  * @return 0; -EINVAL for NULL arguments or a malformed property (message
  *         names node and property: bad cells, truncated reg/ranges/
- *         interrupt-map/msi-map, missing #interrupt-cells); -EBADMSG when the
+ *         interrupt-map/msi-map, missing \#interrupt-cells); -EBADMSG when the
  *         blob fails fdt_check_full(); -ERANGE when an address cannot be
  *         translated to a CPU address; -ENOENT for a dangling phandle;
  *         -ELOOP for an interrupt-parent loop; -ENOMEM.
