@@ -96,3 +96,16 @@ def test_missing_symbol_is_reported() -> None:
         libcell._ffi.fn("cell_no_such_function")
     err = libcell.MissingSymbol("cell_x", "/lib/libcell.so.0", "x.h")
     assert isinstance(err, NotImplementedError) and "cell_x" in str(err)
+
+
+def test_file_helpers(ctx: libcell.Context, tmp_path) -> None:
+    path = tmp_path / "f.bin"
+    ctx.write_file(path, b"\x00abc")
+    assert path.read_bytes() == b"\x00abc" and [p.name for p in tmp_path.iterdir()] == ["f.bin"]
+    assert ctx.read_file(path) == b"\x00abc"
+    with pytest.raises(libcell.FileTooBig, match="f.bin"):
+        ctx.read_file(path, max_size=3)
+    with pytest.raises(libcell.NotFound, match="nothere"):
+        ctx.read_file(tmp_path / "nothere")
+    with pytest.raises(libcell.NotFound):
+        ctx.write_file(tmp_path / "no" / "dir", b"")

@@ -294,3 +294,18 @@ def test_example_configs_present() -> None:
     if not (SOURCE_DIR / "examples" / "configs").is_dir():
         pytest.skip("examples/configs not on this branch yet")
     assert _example_jsons()
+
+
+def test_memory_carve_and_find(ctx: libcell.Context) -> None:
+    cfg = make_system(ctx)
+    ram = cfg.memory_regions[1]
+    assert cfg.memory_find(ram) == 1
+    assert cfg.memory_find(libcell.replace(ram, flags=0)) is None
+    assert cfg.memory_carve(0x50000000, 0x1000) == 1
+    pieces = [m for m in cfg.memory_regions if m.flags == ram.flags]
+    assert [(m.phys_start, m.size) for m in pieces] == [
+        (0x40000000, 0x10000000), (0x50001000, 0x3fc00000 - 0x10001000)]
+    assert cfg.memory_find(ram) is None
+    assert cfg.memory_carve(0x1000, 0x1000) == 0
+    with pytest.raises(libcell.InvalidArgument):
+        cfg.memory_carve(2**64 - 0x1000, 0x2000)

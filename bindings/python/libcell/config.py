@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ctypes
+import errno
 import os
 from collections.abc import Iterable, Iterator, MutableSequence
 from types import TracebackType
@@ -348,6 +349,21 @@ class Config:
     @property
     def memory_regions(self) -> ArrayView[L.Memory]:
         return ArrayView(self, "memory", "cell_memory")
+
+    def memory_carve(self, base: int, size: int) -> int:
+        """Cut the physical range [base, base + size) out of every memory
+        region (shrinking or splitting them); returns how many changed."""
+        return self._call("cell_config_memory_carve", self.handle, base, size)
+
+    def memory_find(self, region: L.Memory) -> int | None:
+        """Index of the first region equal to @region, None if there is none."""
+        cs = _ffi.to_cstruct(region, "cell_memory")
+        rc = _ffi.fn("cell_config_memory_find")(self.handle, ctypes.byref(cs))
+        if rc == -errno.ENOENT:
+            return None
+        if rc < 0:
+            _ffi.raise_for(rc, _ffi.fn("cell_config_ctx")(self.handle))
+        return int(rc)
 
     @property
     def cache_regions(self) -> ArrayView[L.Cache]:

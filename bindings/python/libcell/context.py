@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ctypes
+import os
 import weakref
 from types import TracebackType
 from typing import Protocol
@@ -74,6 +75,20 @@ class Context:
 
     def clear_error(self) -> None:
         _ffi.fn("cell_ctx_clear_error")(self.handle)
+
+    def read_file(self, path: str | os.PathLike[str], max_size: int = 1 << 30) -> bytes:
+        """Read a whole regular file of at most @max_size bytes
+        (cell_file_read(); errors name the path)."""
+        out, size = ctypes.c_void_p(), ctypes.c_size_t()
+        _ffi.call("cell_file_read", self.handle, os.fsencode(path), max_size,
+                  ctypes.byref(out), ctypes.byref(size), ctx=self.handle)
+        return _ffi.take_bytes(out.value, size.value)
+
+    def write_file(self, path: str | os.PathLike[str], data: bytes) -> None:
+        """Write a file atomically (cell_file_write(): temporary + rename)."""
+        raw = bytes(data)
+        _ffi.call("cell_file_write", self.handle, os.fsencode(path), raw, len(raw),
+                  ctx=self.handle)
 
 
 def strerror(code: int) -> str:
