@@ -64,11 +64,12 @@ def write_state(out, state):
 
 def cross_build(src, out, env):
     b = os.path.join(out, "arm64")
-    if not os.path.exists(os.path.join(b, "CMakeCache.txt")):
-        run(["cmake", "-S", src, "-B", b,
-             "-DCMAKE_TOOLCHAIN_FILE=%s/cmake/toolchain-aarch64-linux-gnu.cmake" % src,
-             "-DCELL_SYSROOT=" + env["SYSROOT"], "-DBUILD_TESTING=OFF",
-             "-DCELL_DOCS=OFF", "-DCMAKE_BUILD_TYPE=RelWithDebInfo"])
+    # Same (default) build type as a plain native configure, so the cross
+    # build sees the same warnings under -Werror as the developer's build.
+    run(["cmake", "-S", src, "-B", b,
+         "-DCMAKE_TOOLCHAIN_FILE=%s/cmake/toolchain-aarch64-linux-gnu.cmake" % src,
+         "-DCELL_SYSROOT=" + env["SYSROOT"], "-DBUILD_TESTING=OFF",
+         "-DCELL_DOCS=OFF", "-DCMAKE_BUILD_TYPE="])
     # Only what the board needs: cellctl and the hypervisor image targets
     # (host-side steps such as encoding the example configs cannot run an
     # arm64 cellctl).
