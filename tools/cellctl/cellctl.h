@@ -19,4 +19,10 @@
 /* Print "cellctl: <fmt>\n" to stderr. */
 void cellctl_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/*
+ * cellctl config check (tools/cellctl/check.c): argv[0] = "check", then the
+ * options and files; the "config" group dispatches to it.
+ */
+int cellctl_config_check(cell_ctx *ctx, int argc, char **argv);
+
 #endif /* CELLCTL_H */
