@@ -19,6 +19,9 @@
 /* Print "cellctl: <fmt>\n" to stderr. */
 void cellctl_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* cellctl config: decode, encode, show (tools/cellctl/config.c). */
+int cellctl_config(cell_ctx *ctx, int argc, char **argv);
+
 /*
  * cellctl config check (tools/cellctl/check.c): argv[0] = "check", then the
  * options and files; the "config" group dispatches to it.

@@ -2,14 +2,15 @@
 /* cellctl config check: run the configuration checker over a set of files. */
 #include <errno.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cellctl.h"
 
-/* JSON inputs larger than this are refused, like the library's .cell limit. */
-#define JSON_MAX	(16u << 20)
+/* Inputs larger than this are refused, like the library's .cell limit. */
+#define INPUT_MAX	(16u << 20)
 
 static void usage(FILE *f)
 {
@@ -17,64 +18,52 @@ static void usage(FILE *f)
 		"usage: cellctl config check [--json] SYSTEM.cell [CELL.cell ...]\n"
 		"       cellctl config check [--json] CONFIG.cell\n\n"
 		"Checks a system configuration together with the non-root cells that\n"
-		"will run on it, or one configuration alone. Files ending in .json are\n"
-		"read as the JSON form. Prints one line per finding and a summary, or\n"
+		"will run on it, or one configuration alone. Each file is a .cell image\n"
+		"or its JSON form. Prints one line per finding and a summary, or\n"
 		"with --json one JSON document.\n"
 		"Exit status: 0 no errors (warnings allowed), 1 errors or unreadable\n"
 		"input, 2 usage.\n");
 }
 
-static bool ends_with(const char *s, const char *suffix)
-{
-	size_t n = strlen(s), m = strlen(suffix);
-
-	return n >= m && !strcmp(s + n - m, suffix);
-}
-
-static int load_json(cell_ctx *ctx, const char *path, cell_config **out)
-{
-	FILE *f = fopen(path, "rb");
-	char *text;
-	size_t n;
-	int ret;
-
-	if (!f) {
-		ret = -errno;
-		cellctl_err("%s: %s", path, strerror(-ret));
-		return ret;
-	}
-	text = malloc(JSON_MAX + 1);
-	if (!text) {
-		fclose(f);
-		cellctl_err("%s: out of memory", path);
-		return -ENOMEM;
-	}
-	n = fread(text, 1, JSON_MAX + 1, f);
-	if (ferror(f) || n > JSON_MAX) {
-		cellctl_err("%s: %s", path, ferror(f) ? "read error" :
-			    "larger than 16 MiB");
-		fclose(f);
-		free(text);
-		return -EIO;
-	}
-	fclose(f);
-	text[n] = '\0';
-	ret = cell_config_from_json(ctx, out, text);
-	free(text);
-	if (ret)
-		cellctl_err("%s: %s", path, cell_ctx_last_error(ctx));
-	return ret;
-}
-
+/* A .cell image or its JSON form, told apart by the first character. */
 static int load(cell_ctx *ctx, const char *path, cell_config **out)
 {
+	uint8_t *data;
+	size_t size, i = 0;
 	int ret;
 
-	if (ends_with(path, ".json"))
-		return load_json(ctx, path, out);
-	ret = cell_config_load(ctx, out, path);
-	if (ret)
+	ret = cell_file_read(ctx, path, INPUT_MAX, &data, &size);
+	if (ret) {
 		cellctl_err("%s", cell_ctx_last_error(ctx));
+		return ret;
+	}
+	while (i < size && data[i] && strchr(" \t\r\n", data[i]))
+		i++;
+	if (i < size && data[i] == '{') {
+		char *text = malloc(size + 1);
+
+		if (!text) {
+			cell_free(data);
+			cellctl_err("%s: out of memory", path);
+			return -ENOMEM;
+		}
+		memcpy(text, data, size);
+		text[size] = '\0';
+		cell_free(data);
+		if (strlen(text) != size) {
+			cellctl_err("%s: JSON text with a NUL byte at offset %zu",
+				    path, strlen(text));
+			free(text);
+			return -EBADMSG;
+		}
+		ret = cell_config_from_json(ctx, out, text);
+		free(text);
+	} else {
+		ret = cell_config_decode(ctx, out, data, size);
+		cell_free(data);
+	}
+	if (ret)
+		cellctl_err("%s: %s", path, cell_ctx_last_error(ctx));
 	return ret;
 }
 

@@ -15,6 +15,8 @@ struct command {
 /* Each command group adds one line here and its entry point to cellctl.h. */
 static const struct command commands[] = {
 	{ "help", NULL, "help                                  this text" },
+	{ "config", cellctl_config,
+	  "config decode|encode|show ...         convert and inspect .cell files" },
 };
 
 void cellctl_err(const char *fmt, ...)
