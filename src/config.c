@@ -1230,3 +1230,72 @@ ARRAY_API(pio, struct cell_pio, CFG_PIO)
 ARRAY_API(pci_device, struct cell_pci_device, CFG_PCIDEV)
 ARRAY_API(pci_cap, struct cell_pci_capability, CFG_PCICAP)
 ARRAY_API(stream_id, uint32_t, CFG_STREAMID)
+
+int cell_config_memory_carve(cell_config *cfg, uint64_t base, uint64_t size)
+{
+	uint64_t end;
+	uint32_t i;
+	int changed = 0, err;
+
+	if (!cfg)
+		return -EINVAL;
+	if (size > UINT64_MAX - base)
+		return cell__err(cfg->ctx, -EINVAL,
+				 "carve range 0x%llx+0x%llx wraps past 2^64",
+				 (unsigned long long)base, (unsigned long long)size);
+	end = base + size;
+	for (i = 0; i < cfg->arr[CFG_MEM].count; i++) {
+		struct cell_memory *m = (struct cell_memory *)cfg->arr[CFG_MEM].items + i;
+		struct cell_memory tail;
+		uint64_t mend;
+
+		if ((m->flags & CELL_MEM_COMM_REGION) || !m->size ||
+		    m->size > UINT64_MAX - m->phys_start)
+			continue;
+		mend = m->phys_start + m->size;
+		if (mend <= base || m->phys_start >= end)
+			continue;
+		changed++;
+		if (m->phys_start >= base && mend <= end) {
+			err = cell__config_array_remove(cfg, CFG_MEM, i);
+			if (err)
+				return err;
+			i--;
+			continue;
+		}
+		if (m->phys_start < base && mend > end) {
+			tail = *m;
+			tail.phys_start = end;
+			tail.virt_start = m->virt_start + (end - m->phys_start);
+			tail.size = mend - end;
+			m->size = base - m->phys_start;
+			err = cell__config_array_insert(cfg, CFG_MEM, i + 1, &tail);
+			if (err)
+				return err;
+			i++;
+			continue;
+		}
+		if (m->phys_start < base) {
+			m->size = base - m->phys_start;
+		} else {
+			m->virt_start += end - m->phys_start;
+			m->size = mend - end;
+			m->phys_start = end;
+		}
+	}
+	return changed;
+}
+
+int cell_config_memory_find(const cell_config *cfg, const struct cell_memory *m)
+{
+	const struct cell_memory *items;
+	size_t i;
+
+	if (!cfg || !m)
+		return -EINVAL;
+	items = cfg->arr[CFG_MEM].items;
+	for (i = 0; i < cfg->arr[CFG_MEM].count; i++)
+		if (!memcmp(&items[i], m, sizeof(*m)))
+			return (int)i;
+	return -ENOENT;
+}

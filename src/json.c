@@ -542,7 +542,6 @@ static json_t *j_name_raw(const char name[32])
 /* The arrays of a cell, in on-disk order. */
 struct array_desc {
 	const char *key;
-	size_t elem_size;
 	const struct field *fields;	/* NULL: plain u32 entries */
 	int (*count)(const cell_config *cfg);
 	int (*get)(const cell_config *cfg, uint32_t index, void *out);
@@ -568,18 +567,17 @@ ARRAY_OPS(pci_device)
 ARRAY_OPS(pci_cap)
 ARRAY_OPS(stream_id)
 
-#define ARRAY(k, type, flds, name) \
-	{ k, sizeof(type), flds, cell_config_##name##_count, name##_get, \
-	  name##_insert }
+#define ARRAY(k, flds, name) \
+	{ k, flds, cell_config_##name##_count, name##_get, name##_insert }
 
 static const struct array_desc arrays[] = {
-	ARRAY("memory_regions", struct cell_memory, memory_fields, memory),
-	ARRAY("cache_regions", struct cell_cache, cache_fields, cache),
-	ARRAY("irqchips", struct cell_irqchip, irqchip_fields, irqchip),
-	ARRAY("pio_regions", struct cell_pio, pio_fields, pio),
-	ARRAY("pci_devices", struct cell_pci_device, pci_device_fields, pci_device),
-	ARRAY("pci_caps", struct cell_pci_capability, pci_cap_fields, pci_cap),
-	ARRAY("stream_ids", uint32_t, NULL, stream_id),
+	ARRAY("memory_regions", memory_fields, memory),
+	ARRAY("cache_regions", cache_fields, cache),
+	ARRAY("irqchips", irqchip_fields, irqchip),
+	ARRAY("pio_regions", pio_fields, pio),
+	ARRAY("pci_devices", pci_device_fields, pci_device),
+	ARRAY("pci_caps", pci_cap_fields, pci_cap),
+	ARRAY("stream_ids", NULL, stream_id),
 };
 
 #define NUM_ARRAYS (sizeof(arrays) / sizeof(arrays[0]))
@@ -1694,7 +1692,7 @@ int cell_config_from_json(cell_ctx *ctx, cell_config **out, const char *json)
 	json_t *top;
 	int ret;
 
-	if (!out || !json)
+	if (!ctx || !out || !json)
 		return cell__err(ctx, -EINVAL, "JSON form: NULL argument");
 	top = json_loads(json, JSON_REJECT_DUPLICATES, &jerr);
 	if (!top) {

@@ -557,6 +557,29 @@ CELL_API int cell_config_stream_id_remove(cell_config *cfg, uint32_t index);
 /** @} */
 
 /**
+ * @brief Carve a physical range out of every memory region.
+ *
+ * Each region whose physical side overlaps [@p base, @p base + @p size) is
+ * shrunk or split so that no region maps the range any more; the guest side
+ * of a split piece keeps its offset to the physical side. COMM_REGION
+ * regions have no physical side and are left alone. Used to hand an MMIO
+ * window from the root cell to another cell.
+ *
+ * @return the number of regions removed, shrunk or split (0 when none
+ *         overlapped); -EINVAL for NULL or a range wrapping past 2^64;
+ *         -EOVERFLOW or -ENOMEM when a split cannot be inserted.
+ */
+CELL_API int cell_config_memory_carve(cell_config *cfg, uint64_t base,
+				      uint64_t size);
+
+/**
+ * @brief Index of the first memory region equal to @p m in every field.
+ * @return the index; -ENOENT when there is none; -EINVAL for NULL.
+ */
+CELL_API int cell_config_memory_find(const cell_config *cfg,
+				     const struct cell_memory *m);
+
+/**
  * @brief Lossless JSON form of a configuration (see docs/config-json.md).
  * @param cfg configuration.
  * @param[out] out NUL-terminated JSON text; free with cell_free().

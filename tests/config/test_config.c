@@ -415,6 +415,58 @@ static void test_config__clone_is_deep(void **state)
 	cell_config_free(NULL);
 }
 
+static void test_config__carve(void **state)
+{
+	struct fixture *f = *state;
+	cell_config *cfg = build_system(f->ctx);
+	struct cell_memory m, comm = { 0, 0x80000000, 0x1000,
+				       CELL_MEM_READ | CELL_MEM_COMM_REGION };
+
+	assert_int_equal(cell_config_memory_insert(cfg, 2, &comm), 0);
+	/* Split RAM 0x40000000+0x3fa00000 around 0x50000000+0x1000000. */
+	assert_int_equal(cell_config_memory_carve(cfg, 0x50000000, 0x1000000), 1);
+	assert_int_equal(cell_config_memory_count(cfg), 4);
+	assert_int_equal(cell_config_memory_get(cfg, 1, &m), 0);
+	assert_true(m.phys_start == 0x40000000 && m.size == 0x10000000);
+	assert_int_equal(cell_config_memory_get(cfg, 2, &m), 0);
+	assert_true(m.phys_start == 0x51000000 && m.virt_start == 0x51000000 &&
+		    m.size == 0x7fa00000 - 0x51000000);
+	/* Trim the front of a region, remove a whole one. */
+	assert_int_equal(cell_config_memory_carve(cfg, 0x09000000, 0x1000), 1);
+	assert_int_equal(cell_config_memory_count(cfg), 3);
+	assert_int_equal(cell_config_memory_carve(cfg, 0x3f000000, 0x1001000), 1);
+	assert_int_equal(cell_config_memory_get(cfg, 0, &m), 0);
+	assert_true(m.phys_start == 0x40001000 && m.virt_start == 0x40001000);
+	/* Nothing left to carve; the comm region has no physical side. */
+	assert_int_equal(cell_config_memory_carve(cfg, 0x50000000, 0x1000000), 0);
+	assert_int_equal(cell_config_memory_carve(cfg, 0, 0x1000), 0);
+	assert_int_equal(cell_config_memory_find(cfg, &comm), 2);
+	assert_int_equal(cell_config_memory_carve(cfg, UINT64_MAX, 2), -EINVAL);
+	cell_config_free(cfg);
+}
+
+static void test_config__file_helpers(void **state)
+{
+	struct fixture *f = *state;
+	char dir[] = "/tmp/libcell-file-XXXXXX", path[64];
+	uint8_t *back;
+	size_t n;
+
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/blob", dir);
+	assert_int_equal(cell_file_write(f->ctx, path, "abc", 3), 0);
+	assert_int_equal(cell_file_write(f->ctx, path, "abcdef", 6), 0);
+	assert_int_equal(cell_file_read(f->ctx, path, 16, &back, &n), 0);
+	assert_int_equal(n, 6);
+	assert_memory_equal(back, "abcdef", 6);
+	cell_free(back);
+	assert_int_equal(cell_file_read(f->ctx, path, 5, &back, &n), -EFBIG);
+	assert_non_null(strstr(cell_ctx_last_error(f->ctx), path));
+	assert_int_equal(unlink(path), 0);
+	assert_int_equal(rmdir(dir), 0);
+	assert_int_equal(cell_file_write(f->ctx, path, "x", 1), -ENOENT);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -427,6 +479,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_config__revision_13, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_config__encode_buffer_and_save, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_config__clone_is_deep, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_config__carve, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_config__file_helpers, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -50,6 +50,9 @@ def main():
         check(open(out, "rb").read() == orig, "%s: decode->encode not byte-exact" % name)
         dec2 = run("config", "decode", out)
         check(dec2.stdout == dec.stdout, "%s: JSON not stable" % name)
+        j2 = j1 + ".o"
+        run("config", "decode", out, "-o", j2)
+        check(open(j2, "rb").read() == dec.stdout, "%s: decode -o differs from stdout" % name)
         # The source JSON encodes to the same image as the build did.
         out2 = out + ".src"
         run("config", "encode", os.path.join(src, "examples/configs", name + ".json"),

@@ -558,6 +558,7 @@ static void test_json__errors_name_the_path(void **state)
 				 cell_ctx_last_error(f->ctx), bad_cases[i].msg);
 	}
 	assert_int_equal(cell_config_from_json(f->ctx, NULL, "{}"), -EINVAL);
+	assert_int_equal(cell_config_from_json(NULL, &cfg, "{}"), -EINVAL);
 	assert_int_equal(cell_config_from_json(f->ctx, &cfg, NULL), -EINVAL);
 	assert_int_equal(cell_config_to_json(NULL, (char **)&cfg), -EINVAL);
 }
@@ -671,18 +672,38 @@ static void test_json__mem_flag_names(void **state)
  * The layout of upstream's qemu-arm64 root cell, from its published facts
  * (docs/reference/jailhouse-abi.md section 5): 12 memory regions, one
  * irqchip, two ivshmem devices and an 8-byte CPU set make a 1024-byte image.
- * Region contents not stated there are placeholders; only the count and the
- * stated header fields are checked.
+ * The regions follow the stated sizes and flags; the demo regions are taken
+ * to be contiguous (they add up to the stated 64 KiB), and ROOTSHARED is set
+ * only where the reference says so (the ivshmem-net macro).
  */
 static void test_json__upstream_qemu_arm64_layout(void **state)
 {
 	struct fixture *f = *state;
 	struct cell_system sys;
-	struct cell_memory m = { 0x7faf0000, 0x7faf0000, 0x1000, CELL_MEM_READ };
+#define R CELL_MEM_READ
+#define RW (CELL_MEM_READ | CELL_MEM_WRITE)
+#define SH CELL_MEM_ROOTSHARED
+	static const struct cell_memory regions[12] = {
+		{ 0x7faf0000, 0x7faf0000, 0x1000, R },		/* ivshmem demo */
+		{ 0x7faf1000, 0x7faf1000, 0x9000, RW },
+		{ 0x7fafa000, 0x7fafa000, 0x2000, RW },
+		{ 0x7fafc000, 0x7fafc000, 0x2000, R },
+		{ 0x7fafe000, 0x7fafe000, 0x2000, R },
+		{ 0x7fb00000, 0x7fb00000, 0x1000, R | SH },	/* ivshmem-net */
+		{ 0, 0, 0, RW | SH },
+		{ 0x7fb01000, 0x7fb01000, 0x7f000, RW | SH },
+		{ 0x7fb80000, 0x7fb80000, 0x7f000, R | SH },
+		{ 0x09000000, 0x09000000, 0x37000000, RW | CELL_MEM_IO },
+		{ 0x40000000, 0x40000000, 0x3fa10000, RW | CELL_MEM_EXECUTE },
+		{ 0x4010000000ull, 0x4010000000ull, 0x10000000, RW | CELL_MEM_IO },
+	};
+#undef R
+#undef RW
+#undef SH
 	struct cell_irqchip irq = { 0x08000000, 0, 32,
 				    { 0xffffffff, 0xffffffff, 0xffffffff, 0xffffffff } };
 	struct cell_pci_device dev = { .type = CELL_PCI_TYPE_IVSHMEM, .domain = 1,
-				       .shmem_peers = 3 };
+				       .bar_mask = { 0xfffff000 }, .shmem_peers = 3 };
 	cell_config *cfg;
 	uint8_t *b;
 	size_t s;
@@ -709,7 +730,7 @@ static void test_json__upstream_qemu_arm64_layout(void **state)
 	for (i = 0; i < 16; i++)
 		assert_int_equal(cell_config_add_cpu(cfg, i), 0);
 	for (i = 0; i < 12; i++)
-		assert_int_equal(cell_config_memory_insert(cfg, i, &m), 0);
+		assert_int_equal(cell_config_memory_insert(cfg, i, &regions[i]), 0);
 	assert_int_equal(cell_config_irqchip_insert(cfg, 0, &irq), 0);
 	assert_int_equal(cell_config_pci_device_insert(cfg, 0, &dev), 0);
 	dev.bdf = 0x08;
@@ -740,10 +761,54 @@ static void test_json__upstream_qemu_arm64_layout(void **state)
 	assert_int_equal(cell__le32(b + 356 + 52), 12);	/* memory regions */
 	assert_int_equal(cell__le16(b + 488), 0xffff);	/* CPUs 0-15 */
 	assert_int_equal(cell__le64(b + 496), 0x7faf0000);
+	assert_int_equal(cell__le64(b + 496 + 10 * 32 + 16), 0x3fa10000); /* RAM */
 	assert_int_equal(cell__le64(b + 496 + 12 * 32), 0x08000000); /* irqchip */
 	assert_int_equal(b[496 + 12 * 32 + 32], CELL_PCI_TYPE_IVSHMEM);
 	assert_bytes_lossless(f->ctx, b, s);
 	cell_free(b);
+	cell_config_free(cfg);
+}
+
+/*
+ * Byte mutations of a canonical document: every outcome is a configuration
+ * that encodes, or -EBADMSG with a message; never a crash (run under ASan).
+ */
+static void test_json__mutations_never_crash(void **state)
+{
+	static const char alphabet[] = "{}[]\",:0123456789xabcdefg-. \\_AZ";
+	struct fixture *f = *state;
+	cell_config *cfg = load_example(f->ctx, "qemu-virt/linux-inmate"), *out;
+	uint32_t seed = 12345;
+	size_t len, i, ok = 0, bad = 0;
+	uint8_t *bytes;
+	size_t size;
+	char *json, *copy;
+	int ret;
+
+	assert_int_equal(cell_config_to_json(cfg, &json), 0);
+	len = strlen(json);
+	copy = malloc(len + 1);
+	assert_non_null(copy);
+	for (i = 0; i < 3000; i++) {
+		memcpy(copy, json, len + 1);
+		seed = seed * 1103515245u + 12345u;
+		copy[(seed >> 8) % len] = alphabet[(seed >> 20) % (sizeof(alphabet) - 1)];
+		ret = cell_config_from_json(f->ctx, &out, copy);
+		if (ret == 0) {
+			assert_int_equal(cell_config_encode_alloc(out, &bytes, &size), 0);
+			cell_free(bytes);
+			cell_config_free(out);
+			ok++;
+		} else {
+			assert_int_equal(ret, -EBADMSG);
+			assert_true(strlen(cell_ctx_last_error(f->ctx)) > 0);
+			bad++;
+		}
+	}
+	/* Both outcomes must actually occur for the test to mean anything. */
+	assert_true(ok > 0 && bad > 0);
+	free(copy);
+	cell_free(json);
 	cell_config_free(cfg);
 }
 
@@ -761,6 +826,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_json__revision_13, setup, teardown),
 		cmocka_unit_test(test_json__mem_flag_names),
 		cmocka_unit_test_setup_teardown(test_json__upstream_qemu_arm64_layout, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_json__mutations_never_crash, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

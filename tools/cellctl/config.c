@@ -14,59 +14,40 @@
 static void config_usage(FILE *f)
 {
 	fprintf(f,
-		"usage: cellctl config decode FILE.cell           JSON form to stdout\n"
+		"usage: cellctl config decode FILE.cell [-o OUT.json]\n"
 		"       cellctl config encode FILE -o OUT.cell [--arch ARCH] [--revision 14|13]\n"
-		"                                                  FILE is JSON or a .cell image\n"
-		"       cellctl config show FILE                  readable summary (.cell or JSON)\n"
-		"ARCH is arm64, arm or x86.\n");
+		"       cellctl config show FILE\n"
+		"       cellctl config check [--json] SYSTEM [CELL ...]\n"
+		"decode prints the lossless JSON form (docs/config-json.md); encode takes\n"
+		"JSON or a .cell image and writes OUT.cell atomically; show prints a\n"
+		"readable summary of either; check runs the configuration checker\n"
+		"(docs/checker.md). ARCH is arm64, arm or x86.\n");
 }
 
 /* Reads @path whole, NUL-terminated; 0 or -errno (message printed). */
-static int read_input(const char *path, char **out, size_t *size)
+static int read_input(cell_ctx *ctx, const char *path, char **out, size_t *size)
 {
-	FILE *f = fopen(path, "rb");
-	char *buf = NULL, *nb;
-	size_t len = 0, cap = 0, n;
+	uint8_t *bytes;
+	size_t n;
+	char *buf;
+	int ret;
 
-	if (!f) {
-		int err = errno;	/* cellctl_err() may clobber errno */
-
-		cellctl_err("%s: %s", path, strerror(err));
-		return -err;
+	ret = cell_file_read(ctx, path, INPUT_MAX, &bytes, &n);
+	if (ret) {
+		cellctl_err("%s", cell_ctx_last_error(ctx));
+		return ret;
 	}
-	for (;;) {
-		if (len + 4096 + 1 > cap) {
-			cap = cap ? cap * 2 : 65536;
-			nb = realloc(buf, cap);
-			if (!nb) {
-				free(buf);
-				fclose(f);
-				cellctl_err("%s: out of memory", path);
-				return -ENOMEM;
-			}
-			buf = nb;
-		}
-		n = fread(buf + len, 1, cap - len - 1, f);
-		len += n;
-		if (len > INPUT_MAX) {
-			free(buf);
-			fclose(f);
-			cellctl_err("%s: larger than %u bytes", path, INPUT_MAX);
-			return -EFBIG;
-		}
-		if (n == 0)
-			break;
+	buf = malloc(n + 1);
+	if (!buf) {
+		cell_free(bytes);
+		cellctl_err("%s: out of memory", path);
+		return -ENOMEM;
 	}
-	if (ferror(f)) {
-		free(buf);
-		fclose(f);
-		cellctl_err("%s: read error", path);
-		return -EIO;
-	}
-	fclose(f);
-	buf[len] = '\0';
+	memcpy(buf, bytes, n);
+	buf[n] = '\0';
+	cell_free(bytes);
 	*out = buf;
-	*size = len;
+	*size = n;
 	return 0;
 }
 
@@ -86,7 +67,7 @@ static int load_any(cell_ctx *ctx, const char *path, cell_config **out)
 	size_t size = 0;
 	int ret;
 
-	if (read_input(path, &buf, &size))
+	if (read_input(ctx, path, &buf, &size))
 		return CELLCTL_FAIL;
 	if (is_image(buf, size)) {
 		ret = cell_config_decode(ctx, out, buf, size);
@@ -108,15 +89,27 @@ static int load_any(cell_ctx *ctx, const char *path, cell_config **out)
 
 static int cmd_decode(cell_ctx *ctx, int argc, char **argv)
 {
+	const char *in = NULL, *outpath = NULL;
 	cell_config *cfg;
 	char *json;
-	int ret;
+	int i, ret;
 
-	if (argc != 2) {
+	for (i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "-o") && i + 1 < argc) {
+			outpath = argv[++i];
+		} else if (argv[i][0] == '-' || in) {
+			cellctl_err("decode: unexpected argument '%s'", argv[i]);
+			config_usage(stderr);
+			return CELLCTL_USAGE;
+		} else {
+			in = argv[i];
+		}
+	}
+	if (!in) {
 		config_usage(stderr);
 		return CELLCTL_USAGE;
 	}
-	ret = cell_config_load(ctx, &cfg, argv[1]);
+	ret = cell_config_load(ctx, &cfg, in);
 	if (ret) {
 		cellctl_err("%s", cell_ctx_last_error(ctx));
 		return CELLCTL_FAIL;
@@ -124,8 +117,17 @@ static int cmd_decode(cell_ctx *ctx, int argc, char **argv)
 	ret = cell_config_to_json(cfg, &json);
 	cell_config_free(cfg);
 	if (ret) {
-		cellctl_err("%s: %s", argv[1], cell_ctx_last_error(ctx));
+		cellctl_err("%s: %s", in, cell_ctx_last_error(ctx));
 		return CELLCTL_FAIL;
+	}
+	if (outpath) {
+		ret = cell_file_write(ctx, outpath, json, strlen(json));
+		cell_free(json);
+		if (ret) {
+			cellctl_err("%s", cell_ctx_last_error(ctx));
+			return CELLCTL_FAIL;
+		}
+		return CELLCTL_OK;
 	}
 	fputs(json, stdout);
 	cell_free(json);
@@ -536,6 +538,8 @@ int cellctl_config(cell_ctx *ctx, int argc, char **argv)
 		return cmd_encode(ctx, argc - 1, argv + 1);
 	if (!strcmp(argv[1], "show"))
 		return cmd_show(ctx, argc - 1, argv + 1);
+	if (!strcmp(argv[1], "check"))
+		return cellctl_config_check(ctx, argc - 1, argv + 1);
 	cellctl_err("config: unknown subcommand '%s'", argv[1]);
 	config_usage(stderr);
 	return CELLCTL_USAGE;
