@@ -25,4 +25,10 @@ int cellctl_pci(cell_ctx *ctx, int argc, char **argv);
 /* cellctl config: decode, encode, show (tools/cellctl/config.c). */
 int cellctl_config(cell_ctx *ctx, int argc, char **argv);
 
+/*
+ * cellctl config check (tools/cellctl/check.c): argv[0] = "check", then the
+ * options and files; the "config" group dispatches to it.
+ */
+int cellctl_config_check(cell_ctx *ctx, int argc, char **argv);
+
 #endif /* CELLCTL_H */
