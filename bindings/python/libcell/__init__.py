@@ -15,6 +15,7 @@ from ._ffi import LIBRARY_PATH, layout
 from .check import Findings, check_code_name, check_config, check_set, severity_name
 from .config import ArrayView, Config, IommuView, mem_flag_name, mem_flags_names
 from .context import Context, strerror, version, version_number
+from .dt import GicEntry, GicReport, PciHostEntry, discover_gics, discover_pci
 from .errors import (Busy, Error, Exists, FileTooBig, InvalidArgument, IOFailure,
                      IsADirectory, Loop, Malformed, MissingSymbol, NameTooLong, NoDevice,
                      NoMemory, NoSpace, NotFound, NotSupported, OutOfRange, Overflow,
@@ -26,7 +27,7 @@ if "gic.h" in layout.HEADERS:
 if "pci.h" in layout.HEADERS:
     from .pci import PciList, pci_discover
 if "dt.h" in layout.HEADERS:
-    from .dt import Handoff, handoff, handoff_kind_name
+    from .handoff import Handoff, handoff, handoff_kind_name
 
 # Every CELL_* constant of the headers, e.g. libcell.CELL_MEM_READ.
 globals().update(layout.CONSTANTS)
