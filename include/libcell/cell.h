@@ -9,5 +9,6 @@
 #include <libcell/common.h>
 #include <libcell/config.h>
 #include <libcell/check.h>
+#include <libcell/dt.h>
 
 #endif /* LIBCELL_CELL_H */
