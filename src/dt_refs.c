@@ -94,6 +94,9 @@ static const struct ref_rule *rule_for(const char *name)
 							 NULL, 0, false };
 		return &pinctrl;
 	}
+	/* GPIO counts, not references ("nr-gpios", "snps,nr-gpios"). */
+	if (!strcmp(name, "nr-gpios") || suffix(name, ",nr-gpios"))
+		return NULL;
 	for (i = 0; i < sizeof(rules) / sizeof(rules[0]); i++) {
 		const char *r = rules[i].name;
 
