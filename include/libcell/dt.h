@@ -55,8 +55,12 @@ struct cell_handoff_opts {
 	uint32_t flags;	/**< CELL_HANDOFF_* flags */
 };
 
+/* A C initialiser, not a constant: guarded so binding generators that read
+ * only top-level constants skip it (they set .size themselves). */
+#ifndef CELL_HANDOFF_OPTS_INIT
 /** Initialiser of struct cell_handoff_opts. */
 #define CELL_HANDOFF_OPTS_INIT { sizeof(struct cell_handoff_opts), 0 }
+#endif
 
 /** @name Report item kinds (struct cell_handoff_item::kind)
  *  Actions are below 100, problems from 100.

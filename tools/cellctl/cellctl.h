@@ -22,4 +22,7 @@ int cellctl_dt(cell_ctx *ctx, int argc, char **argv);
 /* Print "cellctl: <fmt>\n" to stderr. */
 void cellctl_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* cellctl config: decode, encode, show (tools/cellctl/config.c). */
+int cellctl_config(cell_ctx *ctx, int argc, char **argv);
+
 #endif /* CELLCTL_H */

@@ -11,46 +11,16 @@
 /* Device trees are small; anything larger is not one. */
 #define DT_MAX_FILE (64u << 20)
 
-static int read_blob(const char *path, void **out, size_t *size)
+static int read_blob(cell_ctx *ctx, const char *path, void **out, size_t *size)
 {
-	FILE *f = fopen(path, "rb");
-	size_t cap = 64 * 1024, len = 0, n;
-	char *buf = NULL;
+	uint8_t *buf;
 
-	if (!f) {
-		cellctl_err("%s: %s", path, strerror(errno));
+	if (cell_file_read(ctx, path, DT_MAX_FILE, &buf, size)) {
+		cellctl_err("%s", cell_ctx_last_error(ctx));
 		return -1;
 	}
-	for (;;) {
-		char *nb = realloc(buf, cap);
-
-		if (!nb) {
-			cellctl_err("%s: out of memory", path);
-			goto fail;
-		}
-		buf = nb;
-		n = fread(buf + len, 1, cap - len, f);
-		len += n;
-		if (len < cap)
-			break;
-		if (cap >= DT_MAX_FILE) {
-			cellctl_err("%s: larger than %u bytes", path, DT_MAX_FILE);
-			goto fail;
-		}
-		cap *= 2;
-	}
-	if (ferror(f)) {
-		cellctl_err("%s: read error", path);
-		goto fail;
-	}
-	fclose(f);
 	*out = buf;
-	*size = len;
 	return 0;
-fail:
-	free(buf);
-	fclose(f);
-	return -1;
 }
 
 static void print_text(const cell_handoff *h)
@@ -161,7 +131,7 @@ static int dt_handoff(cell_ctx *ctx, int argc, char **argv)
 		free(paths);
 		return CELLCTL_USAGE;
 	}
-	if (read_blob(host, &hb, &hs) || read_blob(inmate, &ib, &is))
+	if (read_blob(ctx, host, &hb, &hs) || read_blob(ctx, inmate, &ib, &is))
 		goto out;
 	err = cell_dt_handoff(ctx, hb, hs, ib, is, paths, npaths, &opts, &res);
 	if (err == -EBUSY) {
@@ -186,8 +156,8 @@ static int dt_handoff(cell_ctx *ctx, int argc, char **argv)
 	ret = cell_handoff_unresolved(res) ? CELLCTL_FAIL : CELLCTL_OK;
 out:
 	cell_handoff_free(res);
-	free(hb);
-	free(ib);
+	cell_free(hb);
+	cell_free(ib);
 	free(paths);
 	return ret;
 }

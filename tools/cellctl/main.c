@@ -15,7 +15,10 @@ struct command {
 /* Each command group adds one line here and its entry point to cellctl.h. */
 static const struct command commands[] = {
 	{ "help", NULL, "help                                  this text" },
-	{ "dt", cellctl_dt, "dt handoff --host H --inmate I ...    move PCIe hosts + ITS into an inmate DT" },
+	{ "config", cellctl_config,
+	  "config decode|encode|show ...         convert and inspect .cell files" },
+	{ "dt", cellctl_dt,
+	  "dt handoff --host H --inmate I ...    move PCIe hosts + ITS into an inmate DT" },
 };
 
 void cellctl_err(const char *fmt, ...)
