@@ -470,3 +470,84 @@ int cell__fdt_interrupt_parent(cell_ctx *ctx, const void *fdt, int node,
 			 "%s: interrupt-parent chain longer than %d (loop?)",
 			 PATH(node, path), CELL__FDT_MAX_CHAIN);
 }
+
+int cell__fdt_enabled(const void *fdt, int node)
+{
+	const char *s;
+	int len;
+
+	s = fdt_getprop(fdt, node, "status", &len);
+	if (!s)
+		return 1;
+	if (len < 1 || s[len - 1] != '\0')
+		return 0;
+	return !strcmp(s, "okay") || !strcmp(s, "ok");
+}
+
+void cell__fdt_compat(const void *fdt, int node, char *buf, size_t len)
+{
+	const char *s;
+	int plen;
+
+	if (!len)
+		return;
+	buf[0] = '\0';
+	s = fdt_getprop(fdt, node, "compatible", &plen);
+	if (s && plen > 0)
+		snprintf(buf, len, "%.*s", (int)strnlen(s, (size_t)plen), s);
+}
+
+int cell__fdt_gic_version(const void *fdt, int node)
+{
+	static const char *const v3[] = {
+		"arm,gic-v3", "qcom,msm8996-gic-v3",
+	};
+	static const char *const v2[] = {
+		"arm,gic-400", "arm,cortex-a15-gic", "arm,cortex-a9-gic",
+		"arm,cortex-a7-gic", "arm,cortex-a5-gic", "arm,arm11mp-gic",
+		"arm,arm1176jzf-devchip-gic", "arm,eb11mp-gic", "arm,pl390",
+		"arm,tc11mp-gic", "qcom,msm-8660-qgic", "qcom,msm-qgic2",
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(v3) / sizeof(v3[0]); i++)
+		if (!fdt_node_check_compatible(fdt, node, v3[i]))
+			return 3;
+	for (i = 0; i < sizeof(v2) / sizeof(v2[0]); i++)
+		if (!fdt_node_check_compatible(fdt, node, v2[i]))
+			return 2;
+	return 0;
+}
+
+int cell__fdt_gic_intid(const uint32_t *spec, uint32_t ncells,
+			uint32_t *intid)
+{
+	uint32_t n;
+
+	if (ncells < 2)
+		return -EINVAL;
+	n = spec[1];
+	switch (spec[0]) {
+	case 0: /* SPI */
+		if (n >= 988)
+			return -EINVAL;
+		*intid = 32 + n;
+		return 0;
+	case 1: /* PPI */
+		if (n >= 16)
+			return -EINVAL;
+		*intid = 16 + n;
+		return 0;
+	case 2: /* extended SPI */
+		if (n >= 1024)
+			return -EINVAL;
+		*intid = 4096 + n;
+		return 0;
+	case 3: /* extended PPI */
+		if (n >= 64)
+			return -EINVAL;
+		*intid = 1056 + n;
+		return 0;
+	}
+	return -EINVAL;
+}

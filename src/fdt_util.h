@@ -88,7 +88,7 @@ int cell__fdt_parent_cells(cell_ctx *ctx, const void *fdt, int node,
 int cell__fdt_u32(cell_ctx *ctx, const void *fdt, int node, const char *name,
 		  uint32_t dflt, uint32_t max, uint32_t *out);
 
-/* #interrupt-cells of @node (required: -ENOENT when absent; 1..8). */
+/* #interrupt-cells of @node (required: -ENOENT when absent; 0..8). */
 int cell__fdt_interrupt_cells(cell_ctx *ctx, const void *fdt, int node,
 			      uint32_t *out);
 
@@ -137,5 +137,26 @@ int cell__fdt_phandle(cell_ctx *ctx, const void *fdt, uint32_t phandle,
  */
 int cell__fdt_interrupt_parent(cell_ctx *ctx, const void *fdt, int node,
 			       int *out);
+
+/* Node enabled: status absent, "okay" or "ok". */
+int cell__fdt_enabled(const void *fdt, int node);
+
+/* First `compatible` string of @node into @buf ("" when none). */
+void cell__fdt_compat(const void *fdt, int node, char *buf, size_t len);
+
+/*
+ * GIC architecture version from @node's compatible: 3 (GICv3/v4), 2
+ * (GICv1/v2 family), 0 when @node is not a GIC.
+ */
+int cell__fdt_gic_version(const void *fdt, int node);
+
+/*
+ * INTID of a GIC interrupt specifier <type number flags [...]>: SPI n ->
+ * 32 + n, PPI n -> 16 + n, extended SPI n -> 4096 + n, extended PPI n ->
+ * 1056 + n. -EINVAL (no message) for fewer than 2 cells, an unknown type or
+ * a number outside the type's range.
+ */
+int cell__fdt_gic_intid(const uint32_t *spec, uint32_t ncells,
+			uint32_t *intid);
 
 #endif /* LIBCELL_FDT_UTIL_H */

@@ -9,6 +9,8 @@
 #include <libcell/common.h>
 #include <libcell/config.h>
 #include <libcell/check.h>
+#include <libcell/gic.h>
+#include <libcell/pci.h>
 #include <libcell/dt.h>
 
 #endif /* LIBCELL_CELL_H */
