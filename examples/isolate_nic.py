@@ -69,14 +69,13 @@ def isolate(args: argparse.Namespace) -> int:
         print(f"PCIe host {bridge.path} ({bridge.compatible}): MSIs to {', '.join(routes) or '-'}")
 
         # 2. Hand the bridge and its ITS over to the inmate tree.
-        with libcell.handoff(ctx, host, inmate, [args.pcie], args.flags) as h:
-            for item in h.items:
-                print(f"  {libcell.handoff_kind_name(item.kind)}: {item.path}"
-                      f"{' ' + item.prop if item.prop else ''}"
-                      f"{' -> ' + item.target if item.target else ''}")
-            new_host, new_inmate = h.host_blob, h.inmate_blob
-            h.save(out / "host.dtb", out / "inmate.dtb")
-        assert new_host is not None and new_inmate is not None
+        h = libcell.handoff(ctx, host, inmate, [args.pcie], args.flags,
+                            host_out=out / "host.dtb", inmate_out=out / "inmate.dtb")
+        for item in h.items:
+            print(f"  {libcell.handoff_kind_name(item.kind)}: {item.path}"
+                  f"{' ' + item.prop if item.prop else ''}"
+                  f"{' -> ' + item.target if item.target else ''}")
+        new_host, new_inmate = h.host, h.inmate
 
         # 3. The inmate tree now owns the bridge and an ITS under its GIC.
         with libcell.gic_discover(ctx, new_inmate) as igics:

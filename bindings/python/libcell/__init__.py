@@ -16,18 +16,13 @@ from .check import Findings, check_code_name, check_config, check_set, severity_
 from .config import ArrayView, Config, IommuView, mem_flag_name, mem_flags_names
 from .context import Context, strerror, version, version_number
 from .dt import GicEntry, GicReport, PciHostEntry, discover_gics, discover_pci
+from .gic import GicList, gic_discover
+from .handoff import Handoff, handoff, handoff_kind_name
+from .pci import PciList, pci_discover
 from .errors import (Busy, Error, Exists, FileTooBig, InvalidArgument, IOFailure,
                      IsADirectory, Loop, Malformed, MissingSymbol, NameTooLong, NoDevice,
                      NoMemory, NoSpace, NotFound, NotSupported, OutOfRange, Overflow,
                      PermissionDenied, TooBig, Truncated, Unimplemented)
-
-# Modules of headers that may be absent from an older source tree.
-if "gic.h" in layout.HEADERS:
-    from .gic import GicList, gic_discover
-if "pci.h" in layout.HEADERS:
-    from .pci import PciList, pci_discover
-if "dt.h" in layout.HEADERS:
-    from .handoff import Handoff, handoff, handoff_kind_name
 
 # Every CELL_* constant of the headers, e.g. libcell.CELL_MEM_READ.
 globals().update(layout.CONSTANTS)

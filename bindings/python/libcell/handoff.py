@@ -1,83 +1,81 @@
 # SPDX-License-Identifier: BSD-2-Clause
-"""Device-tree handoff of PCIe host bridges + ITS (include/libcell/dt.h)."""
+"""Device-tree handoff of PCIe host bridges + GICv3 ITS (include/libcell/dt.h)."""
 from __future__ import annotations
 
 import ctypes
 import os
 from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
 
 from . import _ffi
-from ._dtlist import Blob, Owned, blob_bytes
+from ._dtlist import Blob, blob_bytes
 from ._ffi import layout as L
 from .context import Context
 
 
-class Handoff(Owned):
-    """Result of :func:`handoff`: the new host and inmate blobs and the
-    report (a list of :class:`HandoffItem`)."""
+@dataclass
+class Handoff:
+    """Result of :func:`handoff`: the new blobs (empty for a dry run) and the
+    report items (``HandoffItem`` dataclasses, actions and problems)."""
 
-    _free = "cell_handoff_free"
-
-    @classmethod
-    def run(cls, ctx: Context, host: Blob, inmate: Blob, pcie_paths: Sequence[str] = (),
-            flags: int = 0) -> Handoff:
-        hdata, idata = blob_bytes(ctx, host), blob_bytes(ctx, inmate)
-        paths = (ctypes.c_char_p * max(len(pcie_paths), 1))(
-            *[p.encode() for p in pcie_paths])
-        opts = L.cell_handoff_opts(size=ctypes.sizeof(L.cell_handoff_opts), flags=flags)
-        out = ctypes.c_void_p()
-        _ffi.call("cell_dt_handoff", ctx.handle, hdata, len(hdata), idata, len(idata),
-                  paths if pcie_paths else None, len(pcie_paths), ctypes.byref(opts),
-                  ctypes.byref(out), ctx=ctx.handle)
-        return cls(ctx, out.value or 0)
-
-    def _blob(self, func: str) -> bytes | None:
-        size = ctypes.c_size_t()
-        addr = _ffi.fn(func)(self.handle, ctypes.byref(size))
-        return ctypes.string_at(addr, size.value) if addr else None
+    host: bytes
+    inmate: bytes
+    items: list[Any] = field(default_factory=list)
+    unresolved: int = 0
+    report_json: str = ""
 
     @property
-    def host_blob(self) -> bytes | None:
-        """The new host DTB (None for a dry run)."""
-        return self._blob("cell_handoff_host_blob")
-
-    @property
-    def inmate_blob(self) -> bytes | None:
-        """The new inmate DTB (None for a dry run)."""
-        return self._blob("cell_handoff_inmate_blob")
-
-    @property
-    def items(self) -> list[L.HandoffItem]:
-        """Actions and problems, in order."""
-        n = int(_ffi.fn("cell_handoff_count")(self.handle))
-        return [self._get("cell_handoff_get", "cell_handoff_item", k) for k in range(n)]
-
-    @property
-    def unresolved(self) -> int:
-        """Number of problems no policy flag resolved."""
-        return int(_ffi.fn("cell_handoff_unresolved")(self.handle))
-
-    def report_json(self) -> str:
-        """The report as JSON text ({"actions": [...], "problems": [...]})."""
-        out = ctypes.c_void_p()
-        self._call("cell_handoff_report_json", self._ctx.handle, self.handle, ctypes.byref(out))
-        return _ffi.take_string(out.value)
-
-    def save(self, host_path: str | os.PathLike[str] | None,
-             inmate_path: str | os.PathLike[str] | None) -> None:
-        """Write the new blobs atomically; None skips one."""
-        self._call("cell_handoff_save", self._ctx.handle, self.handle,
-                   os.fsencode(host_path) if host_path is not None else None,
-                   os.fsencode(inmate_path) if inmate_path is not None else None)
+    def problems(self) -> list[Any]:
+        return [i for i in self.items if i.kind >= L.CONSTANTS["CELL_HANDOFF_UNRESOLVED"]]
 
 
 def handoff(ctx: Context, host: Blob, inmate: Blob, pcie_paths: Sequence[str] = (),
-            flags: int = 0) -> Handoff:
-    """Move PCIe host bridges (all enabled ones when @pcie_paths is empty)
-    and their ITS from the @host DTB into the @inmate DTB."""
-    return Handoff.run(ctx, host, inmate, pcie_paths, flags)
+            flags: int = 0, host_out: str | os.PathLike[str] | None = None,
+            inmate_out: str | os.PathLike[str] | None = None) -> Handoff:
+    """Move the PCIe host bridges at @pcie_paths (all enabled ones when empty)
+    and their ITS from @host into @inmate (cell_dt_handoff()). Raises Busy when
+    references cannot follow and no policy flag resolves them. @host_out /
+    @inmate_out, when given, receive the new blobs atomically
+    (cell_handoff_save()). The trees are bytes or file paths."""
+    host, inmate = blob_bytes(ctx, host), blob_bytes(ctx, inmate)
+    opts = L.STRUCTS["cell_handoff_opts"][0]()
+    opts.size = ctypes.sizeof(opts)
+    opts.flags = flags
+    # const char *const *: an array of pointers into buffers kept alive here.
+    bufs = [ctypes.create_string_buffer(p.encode()) for p in pcie_paths]
+    arr = (ctypes.c_void_p * max(len(bufs), 1))(*[ctypes.addressof(b) for b in bufs])
+    out = ctypes.c_void_p()
+    _ffi.call("cell_dt_handoff", ctx.handle, host, len(host), inmate, len(inmate),
+              arr if pcie_paths else None, len(pcie_paths), ctypes.byref(opts),
+              ctypes.byref(out), ctx=ctx.handle)
+    h = out.value
+    try:
+        size = ctypes.c_size_t()
+        blobs = []
+        for getter in ("cell_handoff_host_blob", "cell_handoff_inmate_blob"):
+            addr = _ffi.fn(getter)(h, ctypes.byref(size))
+            blobs.append(ctypes.string_at(addr, size.value) if addr else b"")
+        items = []
+        for i in range(_ffi.fn("cell_handoff_count")(h)):
+            cs = L.STRUCTS["cell_handoff_item"][0]()
+            _ffi.call("cell_handoff_get", h, i, ctypes.byref(cs))
+            items.append(_ffi.to_dataclass(cs))
+        if host_out is not None or inmate_out is not None:
+            _ffi.call("cell_handoff_save", ctx.handle, h,
+                      None if host_out is None else os.fsencode(host_out),
+                      None if inmate_out is None else os.fsencode(inmate_out),
+                      ctx=ctx.handle)
+        txt = ctypes.c_void_p()
+        _ffi.call("cell_handoff_report_json", ctx.handle, h, ctypes.byref(txt),
+                  ctx=ctx.handle)
+        return Handoff(blobs[0], blobs[1], items,
+                       int(_ffi.fn("cell_handoff_unresolved")(h)),
+                       _ffi.take_string(txt.value))
+    finally:
+        _ffi.fn("cell_handoff_free")(h)
 
 
 def handoff_kind_name(kind: int) -> str:
-    """Symbolic name of a CELL_HANDOFF_* item kind."""
+    """Name of a CELL_HANDOFF_* report kind ("moved-node", ...)."""
     return str(_ffi.fn("cell_handoff_kind_name")(kind).decode())
