@@ -42,9 +42,8 @@ def handoff(ctx: Context, host: Blob, inmate: Blob, pcie_paths: Sequence[str] = 
     opts = L.STRUCTS["cell_handoff_opts"][0]()
     opts.size = ctypes.sizeof(opts)
     opts.flags = flags
-    # const char *const *: an array of pointers into buffers kept alive here.
-    bufs = [ctypes.create_string_buffer(p.encode()) for p in pcie_paths]
-    arr = (ctypes.c_void_p * max(len(bufs), 1))(*[ctypes.addressof(b) for b in bufs])
+    # const char *const *: the array keeps the encoded strings alive.
+    arr = (ctypes.c_char_p * max(len(pcie_paths), 1))(*[p.encode() for p in pcie_paths])
     out = ctypes.c_void_p()
     _ffi.call("cell_dt_handoff", ctx.handle, host, len(host), inmate, len(inmate),
               arr if pcie_paths else None, len(pcie_paths), ctypes.byref(opts),
