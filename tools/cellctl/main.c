@@ -19,6 +19,8 @@ static const struct command commands[] = {
 	{ "pci", cellctl_pci, "pci [--json] FILE.dtb                 PCI host bridges: windows, MSI, INTx of a DTB" },
 	{ "config", cellctl_config,
 	  "config decode|encode|show|check ...   convert, inspect and check .cell files" },
+	{ "dt", cellctl_dt,
+	  "dt handoff --host H --inmate I ...    move PCIe hosts + ITS into an inmate DT" },
 };
 
 void cellctl_err(const char *fmt, ...)
