@@ -97,9 +97,9 @@ void add(struct state *st, const struct view *v, uint32_t severity,
 	fd->region = what ? idx : CELL_CHECK_NO_INDEX;
 	if (what)
 		n = snprintf(fd->message, sizeof(fd->message),
-			     "cell \"%s\" %s %" PRId32 " ", v->name, what, idx);
+			     "cell \"%s\" %s %" PRId32 ": ", v->name, what, idx);
 	else
-		n = snprintf(fd->message, sizeof(fd->message), "cell \"%s\" ",
+		n = snprintf(fd->message, sizeof(fd->message), "cell \"%s\": ",
 			     v->name);
 	if (n > 0 && (size_t)n < sizeof(fd->message)) {
 		va_start(ap, fmt);
@@ -289,7 +289,7 @@ static void check_overlap(struct state *st, const struct view *v, bool guest)
 			add(st, v, CELL_SEVERITY_ERROR,
 			    guest ? CELL_CHECK_MEM_OVERLAP_VIRT : CELL_CHECK_MEM_OVERLAP_PHYS,
 			    "region", (int32_t)late->idx,
-			    "%s " RANGE ": overlaps region %" PRIu32 " " RANGE,
+			    "%s " RANGE " overlaps region %" PRIu32 " " RANGE,
 			    guest ? "guest" : "phys", late->first, late->last,
 			    early->idx, early->first, early->last);
 		}
@@ -326,7 +326,7 @@ static void check_comm(struct state *st, const struct view *v, uint32_t i,
 	}
 	if (why[0])
 		add(st, v, CELL_SEVERITY_ERROR, CELL_CHECK_COMM_REGION, "region",
-		    (int32_t)i, "guest 0x%" PRIx64 ": %s", m->virt_start, why);
+		    (int32_t)i, "%s, at guest 0x%" PRIx64, why, m->virt_start);
 	if (m->virt_start & (PAGE_SIZE - 1))
 		add(st, v, CELL_SEVERITY_ERROR, CELL_CHECK_MEM_UNALIGNED, "region",
 		    (int32_t)i, "COMM_REGION guest address 0x%" PRIx64
@@ -348,7 +348,7 @@ static void check_loadable(struct state *st, const struct view *v, uint32_t i)
 		reason(why, sizeof(why), "LOADABLE on an IO region");
 	if (why[0])
 		add(st, v, CELL_SEVERITY_ERROR, CELL_CHECK_LOADABLE, "region",
-		    (int32_t)i, "phys " RANGE ": %s", m->phys_start, plast(m), why);
+		    (int32_t)i, "%s, phys " RANGE, why, m->phys_start, plast(m));
 }
 
 /* Whether the root cell maps [first, last] (any part, or all of it within
@@ -380,12 +380,12 @@ static void check_gicr(struct state *st, const struct view *v,
 	if (v->kind == CELL_CONFIG_SYSTEM) {
 		if ((m->flags & MEM_RWIO) == MEM_RWIO)
 			add(st, v, CELL_SEVERITY_INFO, CELL_CHECK_GICR_GRANT, "region",
-			    (int32_t)i, "phys " RANGE ": GICR " RANGE " mapped READ|WRITE|IO, "
+			    (int32_t)i, "phys " RANGE " maps GICR " RANGE " READ|WRITE|IO, "
 			    "the root side of a GICR grant (redistributor traps bypassed)",
 			    first, last, si->gicr_first, si->gicr_last);
 		else
 			add(st, v, CELL_SEVERITY_ERROR, CELL_CHECK_GIC_AS_MEMORY, "region",
-			    (int32_t)i, "phys " RANGE ": GICR " RANGE " mapped as memory "
+			    (int32_t)i, "phys " RANGE " maps GICR " RANGE " as memory "
 			    "(only READ|WRITE|IO is accepted, as the root side of a grant)",
 			    first, last, si->gicr_first, si->gicr_last);
 		return;
@@ -395,20 +395,20 @@ static void check_gicr(struct state *st, const struct view *v,
 		r = root_maps(si->root, first, last, true);
 		if (r >= 0) {
 			add(st, v, CELL_SEVERITY_INFO, CELL_CHECK_GICR_GRANT, "region",
-			    (int32_t)i, "phys " RANGE ": GICR grant, READ|WRITE|IO|ROOTSHARED "
-			    "share of root region %" PRId32, first, last, r);
+			    (int32_t)i, "GICR grant: phys " RANGE " READ|WRITE|IO|ROOTSHARED "
+			    "shares root region %" PRId32, first, last, r);
 			return;
 		}
 	}
 	if (!(m->flags & CELL_MEM_ROOTSHARED) &&
 	    (r = root_maps(si->root, first, last, false)) >= 0) {
 		add(st, v, CELL_SEVERITY_ERROR, CELL_CHECK_GIC_AS_MEMORY, "region",
-		    (int32_t)i, "phys " RANGE ": GICR mapped without ROOTSHARED while "
+		    (int32_t)i, "phys " RANGE " maps GICR without ROOTSHARED while "
 		    "root region %" PRId32 " maps it too", first, last, r);
 		return;
 	}
 	add(st, v, CELL_SEVERITY_ERROR, CELL_CHECK_GIC_AS_MEMORY, "region", (int32_t)i,
-	    "phys " RANGE ": GICR " RANGE " mapped as memory; only the grant "
+	    "phys " RANGE " maps GICR " RANGE " as memory; only the grant "
 	    "(root READ|WRITE|IO, cell READ|WRITE|IO|ROOTSHARED on the same range) "
 	    "is accepted", first, last, si->gicr_first, si->gicr_last);
 }
@@ -424,18 +424,18 @@ static void check_region_sys(struct state *st, const struct view *v,
 	if (hv->size && !wraps(hv->phys_start, hv->size) &&
 	    overlaps(first, last, hv->phys_start, plast(hv)))
 		add(st, v, CELL_SEVERITY_ERROR, CELL_CHECK_MEM_HYPERVISOR, "region",
-		    (int32_t)i, "phys " RANGE ": overlaps the hypervisor memory " RANGE,
+		    (int32_t)i, "phys " RANGE " overlaps the hypervisor memory " RANGE,
 		    first, last, hv->phys_start, plast(hv));
 	if (si->gicd && overlaps(first, last, si->gicd_first, si->gicd_last))
 		add(st, v, CELL_SEVERITY_ERROR, CELL_CHECK_GIC_AS_MEMORY, "region",
-		    (int32_t)i, "phys " RANGE ": maps the GICD " RANGE " as memory, "
+		    (int32_t)i, "phys " RANGE " maps the GICD " RANGE " as memory, "
 		    "bypassing its emulation", first, last, si->gicd_first, si->gicd_last);
 	if (si->gicr && overlaps(first, last, si->gicr_first, si->gicr_last))
 		check_gicr(st, v, si, i);
 	if (dma_rule && (m->flags & CELL_MEM_DMA) && m->phys_start != m->virt_start)
 		add(st, v, CELL_SEVERITY_ERROR, CELL_CHECK_DMA_NOT_IDENTITY, "region",
-		    (int32_t)i, "phys " RANGE " at guest 0x%" PRIx64 ": DMA memory not "
-		    "identity mapped, but the cell has PCI devices and the system no IOMMU",
+		    (int32_t)i, "DMA memory phys " RANGE " at guest 0x%" PRIx64 " is not "
+		    "identity mapped, with PCI devices in the cell and no IOMMU in the system",
 		    first, last, m->virt_start);
 }
 
@@ -456,7 +456,7 @@ static void check_regions(struct state *st, const struct view *v,
 
 		if (!m->size) {
 			add(st, v, CELL_SEVERITY_ERROR, CELL_CHECK_MEM_ZERO_SIZE, "region",
-			    (int32_t)i, "phys 0x%" PRIx64 " guest 0x%" PRIx64 ": size 0",
+			    (int32_t)i, "size 0 (phys 0x%" PRIx64 ", guest 0x%" PRIx64 ")",
 			    m->phys_start, m->virt_start);
 			continue;
 		}
@@ -464,7 +464,7 @@ static void check_regions(struct state *st, const struct view *v,
 		    wraps(m->virt_start, m->size)) {
 			add(st, v, CELL_SEVERITY_ERROR, CELL_CHECK_MEM_WRAP, "region",
 			    (int32_t)i, "phys 0x%" PRIx64 " guest 0x%" PRIx64 " size 0x%"
-			    PRIx64 ": runs past the end of the address space",
+			    PRIx64 " runs past the end of the address space",
 			    m->phys_start, m->virt_start, m->size);
 			continue;
 		}
@@ -475,14 +475,14 @@ static void check_regions(struct state *st, const struct view *v,
 		if ((m->phys_start | m->virt_start | m->size) & (PAGE_SIZE - 1)) {
 			if (m->flags & CELL_MEM_IO)
 				add(st, v, CELL_SEVERITY_INFO, CELL_CHECK_MEM_UNALIGNED,
-				    "region", (int32_t)i, "phys " RANGE " size 0x%" PRIx64
-				    ": sub-page IO region, every access is trapped and emulated",
+				    "region", (int32_t)i, "sub-page IO region phys " RANGE " (size 0x%"
+				    PRIx64 "), every access is trapped and emulated",
 				    m->phys_start, plast(m), m->size);
 			else
 				add(st, v, CELL_SEVERITY_ERROR, CELL_CHECK_MEM_UNALIGNED,
-				    "region", (int32_t)i, "phys 0x%" PRIx64 " guest 0x%" PRIx64
-				    " size 0x%" PRIx64 ": memory must be 4 KiB aligned "
-				    "(start and size)", m->phys_start, m->virt_start, m->size);
+				    "region", (int32_t)i, "memory not 4 KiB aligned (phys 0x%"
+				    PRIx64 ", guest 0x%" PRIx64 ", size 0x%" PRIx64 ")",
+				    m->phys_start, m->virt_start, m->size);
 		}
 		check_loadable(st, v, i);
 		if (si)
@@ -519,17 +519,17 @@ static void check_one(struct state *st, const struct view *v,
 {
 	if (!v->name[0])
 		add(st, v, CELL_SEVERITY_ERROR, CELL_CHECK_NAME, NULL, 0,
-		    "has an empty name");
+		    "empty name");
 	if (v->arch == CELL_ARCH_UNKNOWN)
 		add(st, v, CELL_SEVERITY_WARNING, CELL_CHECK_KIND, NULL, 0,
-		    "records no architecture (revision 13): architecture rules "
+		    "no architecture recorded (revision 13): architecture rules "
 		    "follow the system configuration or are skipped");
 	if (v->kind == CELL_CONFIG_SYSTEM && !v->ncpu)
 		add(st, v, CELL_SEVERITY_ERROR, CELL_CHECK_ROOT_NO_CPU, NULL, 0,
-		    "(root) has no CPU");
+		    "root cell without CPU");
 	if (v->kind == CELL_CONFIG_CELL && !v->ncpu)
 		add(st, v, CELL_SEVERITY_WARNING, CELL_CHECK_CELL_NO_CPU, NULL, 0,
-		    "has no CPU and can never run");
+		    "no CPU, the cell can never run");
 	check_regions(st, v, si);
 	check_irqchips(st, v, si);
 }
@@ -547,14 +547,14 @@ static void check_names(struct state *st, const struct view *root,
 			continue;
 		if (root && !strcmp(c->name, root->name)) {
 			add(st, c, CELL_SEVERITY_ERROR, CELL_CHECK_NAME, NULL, 0,
-			    "has the name of the root cell");
+			    "same name as the root cell");
 			continue;
 		}
 		/* Cell counts are small: the quadratic loop is cheaper than sorting. */
 		for (size_t j = 0; j < i; j++)
 			if (!strcmp(c->name, cells[j].name)) {
 				add(st, c, CELL_SEVERITY_ERROR, CELL_CHECK_NAME, NULL, 0,
-				    "has the name of cell %zu", j);
+				    "same name as cell %zu", j);
 				break;
 			}
 	}
@@ -604,8 +604,8 @@ static void check_cpus(struct state *st, const struct view *root,
 			left++;
 	if (root && root->ncpu && !left)
 		add(st, root, CELL_SEVERITY_ERROR, CELL_CHECK_ROOT_NO_CPU, NULL, 0,
-		    "(root) keeps none of its %" PRIu32 " CPUs: the non-root cells "
-		    "take them all", root->ncpu);
+		    "root cell keeps none of its %" PRIu32 " CPUs, the non-root "
+		    "cells take them all", root->ncpu);
 	free(owner);
 	free(in_root);
 }
@@ -667,8 +667,8 @@ static void check_carved(struct state *st, const struct view *root,
 			if (lo && s[lo - 1].last >= plast(m))
 				continue;
 			add(st, &cells[c], CELL_SEVERITY_ERROR, CELL_CHECK_MEM_NOT_IN_ROOT,
-			    "region", (int32_t)i, "phys " RANGE ": RAM not inside the root "
-			    "cell's RAM", m->phys_start, plast(m));
+			    "region", (int32_t)i, "RAM phys " RANGE " is not inside the "
+			    "root cell's RAM", m->phys_start, plast(m));
 		}
 	}
 	free(s);
@@ -720,7 +720,7 @@ static void check_shared_mem(struct state *st, const struct view *cells,
 			const struct span *early = late == e ? p : e;
 
 			add(st, &cells[late->cell], CELL_SEVERITY_ERROR, CELL_CHECK_MEM_SHARED,
-			    "region", (int32_t)late->idx, "phys " RANGE ": overlaps region %"
+			    "region", (int32_t)late->idx, "phys " RANGE " overlaps region %"
 			    PRIu32 " " RANGE " of cell \"%s\" (neither is ROOTSHARED)",
 			    late->first, late->last, early->idx, early->first, early->last,
 			    cells[early->cell].name);
@@ -831,13 +831,55 @@ static void check_shared_irqs(struct state *st, const struct view *cells,
 		     cl[j].chip == cl[i].chip && cl[j].other == cl[i].other; j++)
 			;
 		add(st, &cells[cl[i].cell], CELL_SEVERITY_ERROR, CELL_CHECK_IRQ_SHARED,
-		    "irqchip", (int32_t)cl[i].chip, "%s %" PRIu32 "%s: also granted to "
+		    "irqchip", (int32_t)cl[i].chip, "%s %" PRIu32 "%s also granted to "
 		    "cell \"%s\" (%zu line%s in common)", arm ? "INTID" : "pin",
 		    cl[i].intid, j - i > 1 ? " and more" : "", cells[cl[i].other].name,
 		    j - i, j - i > 1 ? "s" : "");
 	}
 	free(p);
 	free(cl);
+}
+
+/* A physical PCI function (not an ivshmem device, whose virtual BDF every
+ * peer repeats) assigned to two non-root cells. */
+static void check_shared_pci(struct state *st, const struct view *cells,
+			     const bool *use, size_t n)
+{
+	struct span *s;
+	size_t total = 0, ns = 0;
+
+	for (size_t c = 0; c < n; c++)
+		if (use[c])
+			total += cells[c].npci;
+	s = calloc(total ? total : 1, sizeof(*s));
+	if (!s) {
+		st->err = -ENOMEM;
+		return;
+	}
+	for (size_t c = 0; c < n; c++) {
+		for (uint32_t i = 0; use[c] && i < cells[c].npci; i++) {
+			const struct cell_pci_device *d = &cells[c].pci[i];
+
+			if (d->type == CELL_PCI_TYPE_IVSHMEM)
+				continue;
+			s[ns].first = (uint64_t)d->domain << 16 | d->bdf;
+			s[ns].cell = (int32_t)c;
+			s[ns].idx = i;
+			ns++;
+		}
+	}
+	qsort(s, ns, sizeof(*s), span_cmp);
+	for (size_t i = 1, run = 0; i < ns; i++) {
+		if (s[i].first != s[run].first)
+			run = i;
+		else if (s[i].cell != s[run].cell)
+			add(st, &cells[s[i].cell], CELL_SEVERITY_ERROR, CELL_CHECK_PCI_SHARED,
+			    "pci device", (int32_t)s[i].idx, "%04x:%02x:%02x.%x is also "
+			    "assigned to cell \"%s\"", (unsigned)(s[i].first >> 16),
+			    (unsigned)(s[i].first >> 8) & 0xff, (unsigned)(s[i].first >> 3) & 0x1f,
+			    (unsigned)s[i].first & 7, cells[s[run].cell].name);
+	}
+	free(s);
 }
 
 /* ---------------------------------------------------------------------- */
@@ -913,8 +955,8 @@ int cell_check_set(const cell_config *system, const cell_config *const *cells,
 
 	if (!sys_ok)
 		add(&st, &root, CELL_SEVERITY_ERROR, CELL_CHECK_KIND, NULL, 0,
-		    "is a cell configuration where a system configuration is expected: "
-		    "rules needing the system are skipped");
+		    "a cell configuration where the system configuration is "
+		    "expected; rules needing the system are skipped");
 	check_one(&st, &root, sys_ok ? &si : NULL);
 	arm = sys_ok ? si.arm : is_arm(root.arch);
 	for (size_t i = 0; i < ncells; i++) {
@@ -923,7 +965,7 @@ int cell_check_set(const cell_config *system, const cell_config *const *cells,
 		use[i] = c->kind == CELL_CONFIG_CELL;
 		if (!use[i])
 			add(&st, c, CELL_SEVERITY_ERROR, CELL_CHECK_KIND, NULL, 0,
-			    "is a system configuration where a non-root cell is expected");
+			    "a system configuration where a non-root cell is expected");
 		else if (c->arch != root.arch && c->arch != CELL_ARCH_UNKNOWN &&
 			 root.arch != CELL_ARCH_UNKNOWN)
 			add(&st, c, CELL_SEVERITY_ERROR, CELL_CHECK_KIND, NULL, 0,
@@ -937,6 +979,7 @@ int cell_check_set(const cell_config *system, const cell_config *const *cells,
 		check_carved(&st, &root, cv, use, ncells);
 	check_shared_mem(&st, cv, use, ncells);
 	check_shared_irqs(&st, cv, use, ncells, arm);
+	check_shared_pci(&st, cv, use, ncells);
 	err = st.err;
 out:
 	view_free(&root);
@@ -1007,6 +1050,7 @@ const char *cell_check_code_name(uint32_t code)
 		[CELL_CHECK_IRQCHIP_BASE] = "IRQCHIP_BASE",
 		[CELL_CHECK_MEM_WRAP] = "MEM_WRAP",
 		[CELL_CHECK_CELL_NO_CPU] = "CELL_NO_CPU",
+		[CELL_CHECK_PCI_SHARED] = "PCI_SHARED",
 	};
 
 	if (code >= sizeof(names) / sizeof(names[0]) || !names[code])

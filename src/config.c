@@ -421,6 +421,12 @@ int cell_config_decode(cell_ctx *ctx, cell_config **out, const void *data,
 					 arch);
 	}
 
+	/* The API keeps at least one byte of CPU set (cell_config_set_cpu_set_size),
+	 * so an empty one could not survive the JSON round trip. */
+	if (!cell__le32(p + desc_off + 48))
+		return cell__err(ctx, -EBADMSG,
+				 "offset %zu: cpu_set_size is 0; a CPU set has at least one byte",
+				 desc_off + 48);
 	/* Validate the whole size before allocating anything. */
 	total = hdr + (uint64_t)cell__le32(p + desc_off + 48);
 	if (cell__le32(p + desc_off + 48) > MAX_CPU_SET)

@@ -282,7 +282,7 @@ CELL_API int cell_config_new(cell_ctx *ctx, cell_config **out, uint32_t kind,
  * @return 0;
  *   -EINVAL for NULL arguments;
  *   -EBADMSG for a wrong signature, an unsupported revision or architecture,
- *            non-zero reserved bytes;
+ *            non-zero reserved bytes, a cpu_set_size of 0;
  *   -ENODATA for an empty or truncated header;
  *   -EOVERFLOW when an array runs past the end or the counts overflow;
  *   -E2BIG for trailing bytes after the last array;

@@ -177,7 +177,7 @@ static void test_check__valid_set(void **state)
 	at = find(fl, CELL_SEVERITY_INFO, CELL_CHECK_GICR_GRANT, CELL_LINUX, LINUX_GICR);
 	assert_true(at >= 0);
 	assert_int_equal(cell_findings_get(fl, (size_t)at, &fd), 0);
-	assert_non_null(strstr(fd.message, "cell \"linux-demo\" region 4 "));
+	assert_non_null(strstr(fd.message, "cell \"linux-demo\" region 4: "));
 	assert_non_null(strstr(fd.message, "0x80a0000"));
 	assert_non_null(strstr(fd.message, "GICR grant"));
 	cell_findings_free(fl);
@@ -234,7 +234,7 @@ static void test_check__overlap_phys(void **state)
 
 	mem_add(LINUX(f), 0x70100000, 0x90000000, 0x1000, RW);
 	msg = expect(f, CELL_CHECK_MEM_OVERLAP_PHYS, CELL_LINUX, LINUX_NREGIONS);
-	assert_non_null(strstr(msg, "cell \"linux-demo\" region 6 phys [0x70100000-0x70100fff]"));
+	assert_non_null(strstr(msg, "cell \"linux-demo\" region 6: phys [0x70100000-0x70100fff] overlaps"));
 	assert_non_null(strstr(msg, "region 2 [0x70000000-0x77ffffff]"));
 }
 
@@ -481,7 +481,7 @@ static void test_check__irq_shared(void **state)
 
 	irq_update(GIC(f), 0, 0, 32, 0, 1u << 1);	/* INTID 33 */
 	msg = expect(f, CELL_CHECK_IRQ_SHARED, CELL_GIC, 0);
-	assert_non_null(strstr(msg, "INTID 33: also granted to cell \"linux-demo\""));
+	assert_non_null(strstr(msg, "INTID 33 also granted to cell \"linux-demo\""));
 }
 
 static void test_check__irq_shared_other_base(void **state)
@@ -543,6 +543,28 @@ static void test_check__dma_not_identity(void **state)
 	fl = run(f);
 	assert_int_equal(cell_findings_errors(fl), 0);
 	cell_findings_free(fl);
+}
+
+/* ---- PCI functions ---- */
+
+static void test_check__pci_shared(void **state)
+{
+	struct fixture *f = *state;
+	struct cell_pci_device dev = { 0 };
+	const char *msg;
+
+	/* The same ivshmem BDF in both cells is normal (virtual device)... */
+	dev.type = CELL_PCI_TYPE_IVSHMEM;
+	dev.bdf = 0x00;
+	assert_int_equal(cell_config_pci_device_insert(LINUX(f), 1, &dev), 0);
+	assert_int_equal(cell_config_pci_device_insert(GIC(f), 0, &dev), 0);
+	/* ...a physical function is not: linux-demo has 00:01.0 (bdf 0x08). */
+	dev.type = CELL_PCI_TYPE_DEVICE;
+	dev.bdf = 0x08;
+	assert_int_equal(cell_config_pci_device_insert(GIC(f), 1, &dev), 0);
+	msg = expect(f, CELL_CHECK_PCI_SHARED, CELL_GIC, 1);
+	assert_non_null(strstr(msg, "cell \"gic-demo\" pci device 1: 0000:00:01.0 is "
+			       "also assigned to cell \"linux-demo\""));
 }
 
 /* ---- GIC mapped as memory ---- */
@@ -871,6 +893,7 @@ int main(void)
 		T(irqchip_base),
 		T(irqchip_not_gicd),
 		T(dma_not_identity),
+		T(pci_shared),
 		T(gicd_in_cell),
 		T(gicd_in_root),
 		T(gicr_without_rootshared),
