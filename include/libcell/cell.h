@@ -11,5 +11,6 @@
 #include <libcell/check.h>
 #include <libcell/gic.h>
 #include <libcell/pci.h>
+#include <libcell/hv.h>
 
 #endif /* LIBCELL_CELL_H */

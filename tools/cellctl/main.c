@@ -19,6 +19,12 @@ static const struct command commands[] = {
 	{ "pci", cellctl_pci, "pci [--json] FILE.dtb                 PCI host bridges: windows, MSI, INTx of a DTB" },
 	{ "config", cellctl_config,
 	  "config decode|encode|show ...         convert and inspect .cell files" },
+	{ "enable", cellctl_enable, "enable SYSCONFIG.cell                 start the hypervisor" },
+	{ "disable", cellctl_disable, "disable                               stop the hypervisor" },
+	{ "info", cellctl_info, "info                                  enabled state, memory pools" },
+	{ "cell", cellctl_cell,
+	  "cell list|create|load|start|shutdown|destroy|stats ...  manage cells" },
+	{ "console", cellctl_console, "console [-f]                          hypervisor console" },
 };
 
 void cellctl_err(const char *fmt, ...)
