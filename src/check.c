@@ -840,6 +840,48 @@ static void check_shared_irqs(struct state *st, const struct view *cells,
 	free(cl);
 }
 
+/* A physical PCI function (not an ivshmem device, whose virtual BDF every
+ * peer repeats) assigned to two non-root cells. */
+static void check_shared_pci(struct state *st, const struct view *cells,
+			     const bool *use, size_t n)
+{
+	struct span *s;
+	size_t total = 0, ns = 0;
+
+	for (size_t c = 0; c < n; c++)
+		if (use[c])
+			total += cells[c].npci;
+	s = calloc(total ? total : 1, sizeof(*s));
+	if (!s) {
+		st->err = -ENOMEM;
+		return;
+	}
+	for (size_t c = 0; c < n; c++) {
+		for (uint32_t i = 0; use[c] && i < cells[c].npci; i++) {
+			const struct cell_pci_device *d = &cells[c].pci[i];
+
+			if (d->type == CELL_PCI_TYPE_IVSHMEM)
+				continue;
+			s[ns].first = (uint64_t)d->domain << 16 | d->bdf;
+			s[ns].cell = (int32_t)c;
+			s[ns].idx = i;
+			ns++;
+		}
+	}
+	qsort(s, ns, sizeof(*s), span_cmp);
+	for (size_t i = 1, run = 0; i < ns; i++) {
+		if (s[i].first != s[run].first)
+			run = i;
+		else if (s[i].cell != s[run].cell)
+			add(st, &cells[s[i].cell], CELL_SEVERITY_ERROR, CELL_CHECK_PCI_SHARED,
+			    "pci device", (int32_t)s[i].idx, "%04x:%02x:%02x.%x is also "
+			    "assigned to cell \"%s\"", (unsigned)(s[i].first >> 16),
+			    (unsigned)(s[i].first >> 8) & 0xff, (unsigned)(s[i].first >> 3) & 0x1f,
+			    (unsigned)s[i].first & 7, cells[s[run].cell].name);
+	}
+	free(s);
+}
+
 /* ---------------------------------------------------------------------- */
 
 static int findings_new(struct cell_findings **out)
@@ -937,6 +979,7 @@ int cell_check_set(const cell_config *system, const cell_config *const *cells,
 		check_carved(&st, &root, cv, use, ncells);
 	check_shared_mem(&st, cv, use, ncells);
 	check_shared_irqs(&st, cv, use, ncells, arm);
+	check_shared_pci(&st, cv, use, ncells);
 	err = st.err;
 out:
 	view_free(&root);
@@ -1007,6 +1050,7 @@ const char *cell_check_code_name(uint32_t code)
 		[CELL_CHECK_IRQCHIP_BASE] = "IRQCHIP_BASE",
 		[CELL_CHECK_MEM_WRAP] = "MEM_WRAP",
 		[CELL_CHECK_CELL_NO_CPU] = "CELL_NO_CPU",
+		[CELL_CHECK_PCI_SHARED] = "PCI_SHARED",
 	};
 
 	if (code >= sizeof(names) / sizeof(names[0]) || !names[code])

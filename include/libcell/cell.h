@@ -12,5 +12,6 @@
 #include <libcell/gic.h>
 #include <libcell/pci.h>
 #include <libcell/hv.h>
+#include <libcell/dt.h>
 
 #endif /* LIBCELL_CELL_H */

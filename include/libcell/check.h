@@ -53,6 +53,7 @@ CELL_BEGIN_DECL
 #define CELL_CHECK_IRQCHIP_BASE		20u /**< pin_base not a multiple of 32 */
 #define CELL_CHECK_MEM_WRAP		21u /**< region runs past the 64-bit address space */
 #define CELL_CHECK_CELL_NO_CPU		22u /**< non-root cell without any CPU (warning) */
+#define CELL_CHECK_PCI_SHARED		23u /**< physical PCI function in two non-root cells */
 /** @} */
 
 /** Cell index of a finding about the system configuration / root cell. */
@@ -66,7 +67,8 @@ struct cell_finding {
 	uint32_t code;		/**< CELL_CHECK_* */
 	int32_t cell;		/**< index into the cells passed, or CELL_CHECK_ROOT */
 	int32_t region;		/**< index in that cell's memory regions (its
-				     irqchips for IRQ and IRQCHIP codes), or
+				     irqchips for IRQ and IRQCHIP codes, PCI
+				     devices for PCI_SHARED), or
 				     CELL_CHECK_NO_INDEX */
 	char message[256];	/**< NUL-terminated English text */
 };

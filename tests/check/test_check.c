@@ -545,6 +545,28 @@ static void test_check__dma_not_identity(void **state)
 	cell_findings_free(fl);
 }
 
+/* ---- PCI functions ---- */
+
+static void test_check__pci_shared(void **state)
+{
+	struct fixture *f = *state;
+	struct cell_pci_device dev = { 0 };
+	const char *msg;
+
+	/* The same ivshmem BDF in both cells is normal (virtual device)... */
+	dev.type = CELL_PCI_TYPE_IVSHMEM;
+	dev.bdf = 0x00;
+	assert_int_equal(cell_config_pci_device_insert(LINUX(f), 1, &dev), 0);
+	assert_int_equal(cell_config_pci_device_insert(GIC(f), 0, &dev), 0);
+	/* ...a physical function is not: linux-demo has 00:01.0 (bdf 0x08). */
+	dev.type = CELL_PCI_TYPE_DEVICE;
+	dev.bdf = 0x08;
+	assert_int_equal(cell_config_pci_device_insert(GIC(f), 1, &dev), 0);
+	msg = expect(f, CELL_CHECK_PCI_SHARED, CELL_GIC, 1);
+	assert_non_null(strstr(msg, "cell \"gic-demo\" pci device 1: 0000:00:01.0 is "
+			       "also assigned to cell \"linux-demo\""));
+}
+
 /* ---- GIC mapped as memory ---- */
 
 static void test_check__gicd_in_cell(void **state)
@@ -871,6 +893,7 @@ int main(void)
 		T(irqchip_base),
 		T(irqchip_not_gicd),
 		T(dma_not_identity),
+		T(pci_shared),
 		T(gicd_in_cell),
 		T(gicd_in_root),
 		T(gicr_without_rootshared),

@@ -98,6 +98,17 @@ def main():
     run("config", "encode", r13, "-o", up)
     check(open(up, "rb").read() == bytes(old), "rev 13 re-encode not exact")
 
+    # "config check" is dispatched to the checker: the examples pass, and an
+    # inmate whose RAM overlaps the hypervisor does not.
+    root = os.path.join(built, "qemu-virt/root.cell")
+    run("config", "check", root, os.path.join(built, "qemu-virt/linux-inmate.cell"))
+    doc = json.load(open(os.path.join(src, "examples/configs/qemu-virt/linux-inmate.json")))
+    doc["cell"]["memory_regions"][1]["phys_start"] = "0x7fc00000"
+    overlap = os.path.join(tmp, "overlap.json")
+    json.dump(doc, open(overlap, "w"))
+    p = run("config", "check", root, overlap, expect=1)
+    check(b"MEM_HYPERVISOR" in p.stdout + p.stderr, "check: no MEM_HYPERVISOR: %r" % p.stdout)
+
     # Errors: exit 1 with file and JSON path, exit 2 for usage.
     bad = os.path.join(tmp, "bad.json")
     doc = json.load(open(os.path.join(src, "examples/configs/qemu-virt/root.json")))

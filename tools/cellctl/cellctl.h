@@ -16,6 +16,9 @@
  * prefixed with "cellctl: ".
  */
 
+/* Command groups: dt handoff (handoff.c). */
+int cellctl_dt(cell_ctx *ctx, int argc, char **argv);
+
 /* Print "cellctl: <fmt>\n" to stderr. */
 void cellctl_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

@@ -17,6 +17,7 @@ from .config import ArrayView, Config, IommuView, mem_flag_name, mem_flags_names
 from .context import Context, strerror, version, version_number
 from .dt import GicEntry, GicReport, PciHostEntry, discover_gics, discover_pci
 from .hv import Hypervisor, state_code
+from .handoff import Handoff, handoff, handoff_kind_name
 from .errors import (Busy, Error, Exists, FileTooBig, InvalidArgument, IOFailure,
                      IsADirectory, Loop, Malformed, MissingSymbol, NameTooLong, NoDevice,
                      NoMemory, NoSpace, NotFound, NotSupported, OutOfRange, Overflow,
