@@ -1492,7 +1492,7 @@ int cell_dt_handoff(cell_ctx *ctx, const void *host, size_t host_size,
 		/* Fresh numbers for every moved node that has a phandle, in host
 		 * document order so the result does not depend on path order. */
 		for (n = h.ht->root; n; n = cell__dt_next(n)) {
-			uint32_t old = cell__dt_phandle(n), nv;
+			uint32_t old = cell__dt_phandle(n), nv = 0;
 
 			if (!(n->mark & M_MOVED) || !old)
 				continue;

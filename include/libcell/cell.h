@@ -12,6 +12,7 @@
 #include <libcell/gic.h>
 #include <libcell/pci.h>
 #include <libcell/hv.h>
+#include <libcell/create.h>
 #include <libcell/dt.h>
 
 #endif /* LIBCELL_CELL_H */

@@ -80,8 +80,9 @@ struct cell_handoff_opts {
 #define CELL_HANDOFF_UNDECODABLE	102u /**< property cannot be decoded or re-encoded */
 /** @} */
 
-/** Which tree a report item's path is in. */
+/** Which tree a report item's path is in: the host tree. */
 #define CELL_HANDOFF_TREE_HOST		0u
+/** Which tree a report item's path is in: the inmate tree. */
 #define CELL_HANDOFF_TREE_INMATE	1u
 
 /** One report item. Strings are NUL-terminated, truncated if longer. */
@@ -100,9 +101,12 @@ struct cell_handoff_item {
  * @brief Hand PCIe host bridges and their ITS from @p host to @p inmate.
  * @param ctx error context.
  * @param host host blob of @p host_size bytes (not modified).
+ * @param host_size size of @p host in bytes.
  * @param inmate inmate blob of @p inmate_size bytes (not modified).
+ * @param inmate_size size of @p inmate in bytes.
  * @param pcie_paths @p npaths absolute host paths of PCI host bridges
  *        (device_type "pci"); @p npaths 0 selects every enabled host bridge.
+ * @param npaths number of entries in @p pcie_paths.
  * @param opts options (NULL = defaults); opts->size must be at least 8.
  * @param[out] out the result, released with cell_handoff_free(); written only
  *        on success.

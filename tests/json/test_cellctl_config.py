@@ -109,6 +109,17 @@ def main():
     p = run("config", "check", root, overlap, expect=1)
     check(b"MEM_HYPERVISOR" in p.stdout + p.stderr, "check: no MEM_HYPERVISOR: %r" % p.stdout)
 
+    # The example in docs/config-json.md is valid and means the same cell as
+    # the example file it abridges.
+    text = open(os.path.join(src, "docs/config-json.md")).read()
+    block = text.split("```json\n", 1)[1].split("```", 1)[0]
+    doc_json = os.path.join(tmp, "doc-example.json")
+    open(doc_json, "w").write(block)
+    doc_cell = os.path.join(tmp, "doc-example.cell")
+    run("config", "encode", doc_json, "-o", doc_cell)
+    check(os.path.exists(doc_cell) and open(doc_cell, "rb").read() == inmate,
+          "docs/config-json.md example differs from linux-inmate.json")
+
     # Errors: exit 1 with file and JSON path, exit 2 for usage.
     bad = os.path.join(tmp, "bad.json")
     doc = json.load(open(os.path.join(src, "examples/configs/qemu-virt/root.json")))

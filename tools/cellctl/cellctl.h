@@ -33,6 +33,8 @@ int cellctl_config(cell_ctx *ctx, int argc, char **argv);
  * options and files; the "config" group dispatches to it.
  */
 int cellctl_config_check(cell_ctx *ctx, int argc, char **argv);
+/* cellctl config create (tools/cellctl/create.c). */
+int cellctl_config_create(cell_ctx *ctx, int argc, char **argv);
 
 /* The running hypervisor (tools/cellctl/hv.c). */
 int cellctl_enable(cell_ctx *ctx, int argc, char **argv);
