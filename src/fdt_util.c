@@ -350,8 +350,12 @@ static int map_one(cell_ctx *ctx, const void *fdt, int bus,
 			return cell__err(ctx, -ERANGE,
 					 "%s: translated address overflows 64 bits",
 					 PATH(bus, path));
-		*out = p;
 		plo += lo - clo;
+		if (pac < 2 && plo >> (32 * pac))
+			return cell__err(ctx, -ERANGE,
+					 "%s: translated address 0x%llx does not fit the parent's %u address cells",
+					 PATH(bus, path), (unsigned long long)plo, pac);
+		*out = p;
 		for (k = 0; k < pac && k < 2; k++)
 			out->w[pac - 1 - k] = (uint32_t)(plo >> (32 * k));
 		return 0;
