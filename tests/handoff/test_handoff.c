@@ -557,6 +557,20 @@ static void test_bad_input(void **state)
 		assert_int_equal(cell_dt_handoff(ctx, h.data, h.size, i.data, i.size,
 						 two, 2, NULL, &r), -EINVAL);
 	}
+	/* Two nodes with one phandle: identity is ambiguous. */
+	{
+		size_t sz = h.size + 64;
+		uint8_t *dup = malloc(sz);
+
+		assert_non_null(dup);
+		assert_int_equal(fdt_open_into(h.data, dup, (int)sz), 0);
+		assert_int_equal(fdt_setprop_u32(dup, fdt_path_offset(dup, "/soc/pcie"),
+						 "phandle", 1), 0);
+		assert_int_equal(cell_dt_handoff(ctx, dup, sz, i.data, i.size, p, 1, NULL, &r),
+				 -EINVAL);
+		assert_non_null(strstr(cell_ctx_last_error(ctx), "phandle 0x1 is used by"));
+		free(dup);
+	}
 	/* An inmate without a GICv3. */
 	{
 		uint8_t empty[256];
