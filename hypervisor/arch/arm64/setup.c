@@ -1,0 +1,56 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Per-CPU EL2 state: traps, stage-2 activation, shutdown and EL1 reset. */
+#include <hv/hv.h>
+#include <hv/arm64.h>
+
+#define VTCR_T0SZ	25		/* 39-bit IPA, start level 1 */
+#define VTCR_SL0_L1	(1UL << 6)
+#define VTCR_WBWA	((1UL << 8) | (1UL << 10))
+#define VTCR_SH_INNER	(3UL << 12)
+#define VTCR_RES1	BIT(31)
+
+int arch_cpu_init(struct per_cpu *pc)
+{
+	u64 parange = read_sysreg(id_aa64mmfr0_el1) & 7;
+	struct cell *c = pc->cell;
+	int err;
+
+	err = gic_cpu_init(pc);
+	if (err)
+		return err;
+	write_sysreg(vtcr_el2, VTCR_T0SZ | VTCR_SL0_L1 | VTCR_WBWA | VTCR_SH_INNER |
+			       VTCR_RES1 | (parange < 2 ? parange : 2) << 16);
+	write_sysreg(vttbr_el2, (u64)c->s2_root | (u64)c->vmid << 48);
+	isb();
+	write_sysreg(hcr_el2, HCR_VM | HCR_SWIO | HCR_FMO | HCR_IMO | HCR_TSC | HCR_RW);
+	isb();
+	/* translations cached before stage 2 was on must not survive */
+	asm volatile("tlbi vmalls12e1; dsb nsh; isb" : : : "memory");
+	return 0;
+}
+
+/* Undo arch_cpu_init: Linux continues at EL1 exactly where it was. */
+void arch_cpu_shutdown(struct per_cpu *pc)
+{
+	gic_cpu_shutdown(pc, true);
+	asm volatile("tlbi vmalls12e1; dsb nsh" : : : "memory");
+	write_sysreg(hcr_el2, HCR_RW);
+	isb();
+	write_sysreg(vttbr_el2, 0);
+	asm volatile("tlbi vmalls12e1; dsb nsh; isb" : : : "memory");
+}
+
+/* Start the guest CPU like firmware does: EL1h, MMU off, DAIF masked. */
+void arch_reset_el1(struct per_cpu *pc, struct regs *r, u64 entry, u64 ctx)
+{
+	(void)pc;
+	memset(r, 0, sizeof(*r));
+	r->x[0] = ctx;
+	write_sysreg(sctlr_el1, SCTLR_EL1_RESET);
+	write_sysreg(cntv_ctl_el0, 0);
+	write_sysreg(cntkctl_el1, 0);
+	write_sysreg(elr_el2, entry);
+	write_sysreg(spsr_el2, SPSR_EL1H_DAIF);
+	isb();
+	asm volatile("tlbi vmalls12e1; dsb nsh; ic iallu; isb" : : : "memory");
+}

@@ -1,0 +1,179 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Cells, hypercalls and CPU parking. This first version runs the root cell
+ * only; cell management hypercalls answer -ENOSYS until non-root cells land.
+ */
+#include <hv/hv.h>
+#include <hv/arm64.h>
+
+/* The config's variable part follows the descriptor in this order. */
+static const struct cell_abi_memory *cfg_mem(const struct cell_abi_cell_desc *c)
+{
+	return (const void *)((const u8 *)(c + 1) + c->cpu_set_size);
+}
+
+static const struct cell_abi_irqchip *cfg_irqchips(const struct cell_abi_cell_desc *c)
+{
+	return (const void *)((const u8 *)cfg_mem(c) +
+			      c->num_memory_regions * sizeof(struct cell_abi_memory) +
+			      c->num_cache_regions * sizeof(struct cell_abi_cache));
+}
+
+int cell_init_root(struct cell *c, const struct cell_abi_cell_desc *cfg)
+{
+	const u8 *cpus = (const u8 *)(cfg + 1);
+	const struct cell_abi_memory *mem = cfg_mem(cfg);
+	const struct cell_abi_irqchip *chip = cfg_irqchips(cfg);
+	unsigned int i, n;
+	int err;
+
+	c->id = 0;
+	c->vmid = 0;
+	c->config = cfg;
+	c->state = CELL_ABI_CELL_RUNNING;
+	for (i = 0; i < cfg->cpu_set_size * 8 && i < HV_MAX_CPUS; i++)
+		if (cpus[i / 8] & (1 << (i % 8)))
+			c->cpu_set |= BIT(i);
+	c->s2_root = page_alloc();
+	if (!c->s2_root)
+		return -ENOMEM;
+	for (i = 0; i < cfg->num_memory_regions; i++) {
+		u64 start = mem[i].phys_start, size = mem[i].size;
+
+		if (mem[i].flags & CELL_ABI_MEM_COMM_REGION)
+			continue;
+		if (start < hv.base + hv.size && hv.base < start + size) {
+			printk("root region %u (%llx+%llx) overlaps hypervisor memory\n",
+			       i, (unsigned long long)start, (unsigned long long)size);
+			return -EINVAL;
+		}
+		if (mem[i].virt_start != start) {
+			printk("root region %u is not identity mapped\n", i);
+			return -EINVAL;
+		}
+		err = s2_map(c->s2_root, start, start, size,
+			     mem[i].flags & CELL_ABI_MEM_IO ? PT_DEVICE : PT_NORMAL);
+		if (err) {
+			printk("root region %u (%llx+%llx): stage-2 map failed (%d)\n",
+			       i, (unsigned long long)start, (unsigned long long)size, err);
+			return err;
+		}
+	}
+	/* the driver reads the console page while the hypervisor runs */
+	err = s2_map(c->s2_root, hv.base + hv_header.console_page,
+		     hv.base + hv_header.console_page, PAGE_SIZE, PT_NORMAL_RO);
+	if (err)
+		return err;
+	for (i = 0; i < cfg->num_irqchips; i++) {
+		if (chip[i].address != hv.gicd_base)
+			continue;
+		for (n = 0; n < 128; n++)
+			if (chip[i].pin_bitmap[n / 32] & (1U << (n % 32)) &&
+			    chip[i].pin_base + n < HV_MAX_IRQS)
+				c->irq_bitmap[(chip[i].pin_base + n) / 32] |=
+					1U << ((chip[i].pin_base + n) % 32);
+	}
+	return gic_cell_init(c);
+}
+
+/*
+ * Park a CPU at EL2 until PSCI CPU_ON hands it an entry point (failed CPUs
+ * stay parked). Returns with the guest frame reset to that entry.
+ */
+void cpu_park(struct per_cpu *pc, struct regs *r, bool failed)
+{
+	gic_cpu_shutdown(pc, false);
+	WRITE_ONCE(pc->state, failed ? CPU_FAILED : CPU_OFF);
+	dsb(ish);
+	while (READ_ONCE(pc->state) != CPU_ON_PENDING)
+		wfe();
+	__atomic_thread_fence(__ATOMIC_ACQUIRE);
+	arch_reset_el1(pc, r, pc->on_entry, pc->on_context);
+	gic_cpu_init(pc);
+	WRITE_ONCE(pc->state, CPU_RUNNING);
+}
+
+static long hc_disable(struct per_cpu *pc, struct regs *r)
+{
+	if (pc->cell != &hv.root_cell)
+		return -EPERM;
+	if (hv.num_cells > 1)
+		return -EBUSY;
+	arch_cpu_shutdown(pc);
+	spin_lock(&hv.lock);
+	pc->entered = false;
+	pc->state = CPU_OFF;
+	hv.entered_cpus--;
+	hv_header.online_cpus = hv.entered_cpus;
+	printk("CPU %u left the hypervisor\n", pc->cpu_id);
+	spin_unlock(&hv.lock);
+	r->x[0] = 0;
+	hv_leave_el2(r, hv.stub_page);
+}
+
+static long hc_get_info(unsigned long type)
+{
+	switch (type) {
+	case CELL_ABI_INFO_MEM_POOL_SIZE:
+		return hv.pool_pages;
+	case CELL_ABI_INFO_MEM_POOL_USED:
+		return hv.pool_used;
+	case CELL_ABI_INFO_REMAP_POOL_SIZE:
+	case CELL_ABI_INFO_REMAP_POOL_USED:
+		return 0;	/* identity-mapped EL2: no remap pool */
+	case CELL_ABI_INFO_NUM_CELLS:
+		return hv.num_cells;
+	default:
+		return -EINVAL;
+	}
+}
+
+static long hc_cpu_get_info(struct per_cpu *pc, unsigned long cpu, unsigned long type)
+{
+	struct per_cpu *t;
+
+	if (cpu >= hv_header.max_cpus || !(pc->cell->cpu_set & BIT(cpu)))
+		return -EINVAL;
+	t = per_cpu(cpu);
+	if (type == CELL_ABI_CPU_INFO_STATE)
+		return READ_ONCE(t->state) == CPU_FAILED ? CELL_ABI_CPU_FAILED :
+							  CELL_ABI_CPU_RUNNING;
+	if (type >= CELL_ABI_CPU_INFO_STAT_BASE &&
+	    type - CELL_ABI_CPU_INFO_STAT_BASE < CELL_ABI_STAT_NUM_ARM64)
+		return READ_ONCE(t->stats[type - CELL_ABI_CPU_INFO_STAT_BASE]) & 0x7fffffff;
+	return -EINVAL;
+}
+
+long hypercall(struct per_cpu *pc, struct regs *r)
+{
+	unsigned long code = r->x[0], a1 = r->x[1], a2 = r->x[2];
+
+	pc->stats[CELL_ABI_STAT_HYPERCALL]++;
+	switch (code) {
+	case CELL_ABI_HC_DISABLE:
+		return hc_disable(pc, r);
+	case CELL_ABI_HC_HYPERVISOR_GET_INFO:
+		return hc_get_info(a1);
+	case CELL_ABI_HC_CELL_GET_STATE:
+		if (pc->cell != &hv.root_cell)
+			return -EPERM;
+		return a1 == 0 ? (long)hv.root_cell.state : -ENOENT;
+	case CELL_ABI_HC_CPU_GET_INFO:
+		return hc_cpu_get_info(pc, a1, a2);
+	case CELL_ABI_HC_DEBUG_CONSOLE_PUTC:
+		if (pc->cell != &hv.root_cell &&
+		    !(pc->cell->config->flags & CELL_ABI_CELL_VIRTUAL_CONSOLE_PERMITTED))
+			return -EPERM;
+		printk("%c", (char)a1);
+		return 0;
+	case CELL_ABI_HC_CELL_CREATE:
+	case CELL_ABI_HC_CELL_START:
+	case CELL_ABI_HC_CELL_SET_LOADABLE:
+	case CELL_ABI_HC_CELL_DESTROY:
+		if (pc->cell != &hv.root_cell)
+			return -EPERM;
+		return -ENOSYS;
+	default:
+		return -ENOSYS;
+	}
+}

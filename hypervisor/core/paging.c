@@ -1,0 +1,115 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Page pool and the one table walker shared by the EL2 identity map and the
+ * cells' stage-2 tables: 4 KiB granule, 39-bit input addresses starting at
+ * level 1 (512 GiB, enough for the QEMU virt map including its high ECAM),
+ * 1 GiB and 2 MiB blocks where alignment allows.
+ */
+#include <hv/hv.h>
+
+#define DESC_VALID	BIT(0)
+#define DESC_TABLE	(BIT(0) | BIT(1))
+#define DESC_PAGE	(BIT(0) | BIT(1))
+#define DESC_BLOCK	BIT(0)
+#define DESC_ADDR	0x0000fffffffff000UL
+#define DESC_AF		BIT(10)
+#define DESC_SH_INNER	(3UL << 8)
+#define DESC_XN		BIT(54)
+
+/* EL2 stage 1: MAIR_EL2 attr0 normal WB, attr1 device (see entry.S) */
+#define EL2_NORMAL	((0UL << 2) | DESC_SH_INNER | DESC_AF)
+#define EL2_DEVICE	((1UL << 2) | DESC_AF | DESC_XN)
+/* stage 2: MemAttr normal WB (0xf) / Device-nGnRE (0x1), S2AP read-write */
+#define S2_RO		(1UL << 6)
+#define S2_RW		(3UL << 6)
+#define S2_NORMAL	((0xfUL << 2) | S2_RW | DESC_SH_INNER | DESC_AF)
+#define S2_DEVICE	((0x1UL << 2) | S2_RW | DESC_AF | DESC_XN)
+#define S2_NORMAL_RO	((0xfUL << 2) | S2_RO | DESC_SH_INNER | DESC_AF | DESC_XN)
+
+void pool_init(u64 base, u64 end)
+{
+	unsigned long pages = (end - base) / PAGE_SIZE, bm_pages, i;
+
+	bm_pages = ALIGN_UP(pages / 8 + 1, PAGE_SIZE) / PAGE_SIZE;
+	hv.pool_base = base;
+	hv.pool_pages = pages;
+	hv.pool_bitmap = (u8 *)base;
+	memset(hv.pool_bitmap, 0, bm_pages * PAGE_SIZE);
+	for (i = 0; i < bm_pages; i++)
+		hv.pool_bitmap[i / 8] |= 1 << (i % 8);
+	hv.pool_used = bm_pages;
+}
+
+/* Returns a zeroed page or NULL. Callers hold hv.lock or run alone. */
+void *page_alloc(void)
+{
+	unsigned long i;
+	void *p;
+
+	for (i = 0; i < hv.pool_pages; i++) {
+		if (hv.pool_bitmap[i / 8] & (1 << (i % 8)))
+			continue;
+		hv.pool_bitmap[i / 8] |= 1 << (i % 8);
+		hv.pool_used++;
+		p = (void *)(hv.pool_base + i * PAGE_SIZE);
+		memset(p, 0, PAGE_SIZE);
+		return p;
+	}
+	return NULL;
+}
+
+static int pt_map(u64 *root, u64 va, u64 pa, u64 size, u64 attr)
+{
+	if ((va | pa | size) & ~PAGE_MASK || va + size > (1UL << 39) || va + size < va)
+		return -EINVAL;
+	while (size) {
+		u64 *table = root, *e, blk;
+		unsigned int level;
+
+		for (level = 1;; level++) {
+			blk = 1UL << (39 - 9 * level);
+			e = &table[(va >> (39 - 9 * level)) & 511];
+			if (level == 3) {
+				if (*e & DESC_VALID)
+					return -EBUSY;
+				*e = pa | attr | DESC_PAGE;
+				break;
+			}
+			if (!((va | pa) & (blk - 1)) && size >= blk && !(*e & DESC_VALID)) {
+				*e = pa | attr | DESC_BLOCK;
+				break;
+			}
+			if (!(*e & DESC_VALID)) {
+				u64 *t = page_alloc();
+
+				if (!t)
+					return -ENOMEM;
+				*e = (u64)t | DESC_TABLE;
+			} else if ((*e & DESC_TABLE) != DESC_TABLE) {
+				return -EBUSY;	/* overlaps an existing block */
+			}
+			table = (u64 *)(*e & DESC_ADDR);
+		}
+		va += blk;
+		pa += blk;
+		size -= blk;
+	}
+	return 0;
+}
+
+int el2_map(u64 *root, u64 addr, u64 size, int type)
+{
+	u64 start = addr & PAGE_MASK;
+
+	return pt_map(root, start, start, ALIGN_UP(addr + size, PAGE_SIZE) - start,
+		      type == PT_DEVICE ? EL2_DEVICE : EL2_NORMAL);
+}
+
+int s2_map(u64 *root, u64 ipa, u64 pa, u64 size, int type)
+{
+	static const u64 attrs[] = {
+		[PT_NORMAL] = S2_NORMAL, [PT_DEVICE] = S2_DEVICE, [PT_NORMAL_RO] = S2_NORMAL_RO,
+	};
+
+	return pt_map(root, ipa, pa, size, attrs[type]);
+}

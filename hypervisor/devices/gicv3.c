@@ -1,0 +1,343 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * GICv3 CPU interface and redistributors: physical interrupts are taken at
+ * EL2 (HCR_EL2.IMO/FMO), priority-dropped (EOImode 1) and injected into the
+ * running cell through the list registers. Hardware INTIDs (PPIs, SPIs) use
+ * the HW bit, so the guest's deactivation deactivates the physical
+ * interrupt; SGIs and LPIs have no physical active state to link and are
+ * injected as pure virtual interrupts. SGIs sent by a cell (ICC_SGI1R_EL1
+ * writes trap with IMO set) are re-issued physically.
+ *
+ * Redistributors are passed through to the root cell (mapped in its stage
+ * 2); a cell owning CPUs will need them trapped per frame.
+ */
+#include <hv/hv.h>
+#include <hv/arm64.h>
+
+#define GICD_CTLR		0x0000
+#define GICD_CTLR_ARE_NS	BIT(4)
+#define GICD_ISPENDR		0x0200
+#define GICD_PIDR2		0xffe8
+#define GICR_TYPER		0x0008
+#define GICR_TYPER_LAST		BIT(4)
+#define GICR_FRAME_SIZE		0x20000
+#define GICR_SGI_BASE		0x10000
+#define GICR_ISENABLER0		0x0100
+#define GICR_ISPENDR0		0x0200
+
+#define LR_STATE_PENDING	(1UL << 62)
+#define LR_STATE_ACTIVE		(1UL << 63)
+#define LR_HW			(1UL << 61)
+#define LR_GROUP1		(1UL << 60)
+#define LR_PRIO			(0xa0UL << 48)
+#define LR_PINTID(lr)		(((lr) >> 32) & 0x1fff)
+#define LR_VINTID(lr)		((lr) & 0xffffffffUL)
+
+#define ICH_HCR_EN		BIT(0)
+#define ICH_HCR_UIE		BIT(1)
+#define ICC_SRE_SRE		BIT(0)
+#define ICC_SRE_ENABLE		BIT(3)
+#define ICC_CTLR_EOIMODE	BIT(1)
+#define ICC_BPR0_EL1		S3_0_C12_C8_3
+
+#define LPI_BASE		8192
+
+static inline u32 mmio_read32(u64 addr)
+{
+	return *(volatile u32 *)addr;
+}
+
+static inline void mmio_write32(u64 addr, u32 v)
+{
+	*(volatile u32 *)addr = v;
+}
+
+static u64 lr_read(unsigned int n)
+{
+	switch (n) {
+	case 0: return read_sysreg_s(S3_4_C12_C12_0);
+	case 1: return read_sysreg_s(S3_4_C12_C12_1);
+	case 2: return read_sysreg_s(S3_4_C12_C12_2);
+	case 3: return read_sysreg_s(S3_4_C12_C12_3);
+	case 4: return read_sysreg_s(S3_4_C12_C12_4);
+	case 5: return read_sysreg_s(S3_4_C12_C12_5);
+	case 6: return read_sysreg_s(S3_4_C12_C12_6);
+	case 7: return read_sysreg_s(S3_4_C12_C12_7);
+	case 8: return read_sysreg_s(S3_4_C12_C13_0);
+	case 9: return read_sysreg_s(S3_4_C12_C13_1);
+	case 10: return read_sysreg_s(S3_4_C12_C13_2);
+	case 11: return read_sysreg_s(S3_4_C12_C13_3);
+	case 12: return read_sysreg_s(S3_4_C12_C13_4);
+	case 13: return read_sysreg_s(S3_4_C12_C13_5);
+	case 14: return read_sysreg_s(S3_4_C12_C13_6);
+	default: return read_sysreg_s(S3_4_C12_C13_7);
+	}
+}
+
+static void lr_write(unsigned int n, u64 v)
+{
+	switch (n) {
+	case 0: write_sysreg_s(S3_4_C12_C12_0, v); break;
+	case 1: write_sysreg_s(S3_4_C12_C12_1, v); break;
+	case 2: write_sysreg_s(S3_4_C12_C12_2, v); break;
+	case 3: write_sysreg_s(S3_4_C12_C12_3, v); break;
+	case 4: write_sysreg_s(S3_4_C12_C12_4, v); break;
+	case 5: write_sysreg_s(S3_4_C12_C12_5, v); break;
+	case 6: write_sysreg_s(S3_4_C12_C12_6, v); break;
+	case 7: write_sysreg_s(S3_4_C12_C12_7, v); break;
+	case 8: write_sysreg_s(S3_4_C12_C13_0, v); break;
+	case 9: write_sysreg_s(S3_4_C12_C13_1, v); break;
+	case 10: write_sysreg_s(S3_4_C12_C13_2, v); break;
+	case 11: write_sysreg_s(S3_4_C12_C13_3, v); break;
+	case 12: write_sysreg_s(S3_4_C12_C13_4, v); break;
+	case 13: write_sysreg_s(S3_4_C12_C13_5, v); break;
+	case 14: write_sysreg_s(S3_4_C12_C13_6, v); break;
+	default: write_sysreg_s(S3_4_C12_C13_7, v); break;
+	}
+}
+
+static bool is_hw_intid(u32 intid)
+{
+	return intid >= 16 && intid < 1020;
+}
+
+int gic_global_init(void)
+{
+	u32 arch = (mmio_read32(hv.gicd_base + GICD_PIDR2) >> 4) & 0xf;
+
+	if (arch != 3 && arch != 4) {
+		printk("GICD at %llx: architecture %u is not GICv3/v4\n",
+		       (unsigned long long)hv.gicd_base, arch);
+		return -ENODEV;
+	}
+	if (!(mmio_read32(hv.gicd_base + GICD_CTLR) & GICD_CTLR_ARE_NS)) {
+		printk("GICD: affinity routing (ARE_NS) is off\n");
+		return -ENODEV;
+	}
+	return 0;
+}
+
+/* GICD trapped for every cell; the root also gets the redistributors. */
+int gic_cell_init(struct cell *c)
+{
+	unsigned int n;
+	int err;
+
+	err = mmio_register(c, hv.gicd_base, 0x10000, gicd_access, c);
+	if (err || c != &hv.root_cell)
+		return err;
+	for (n = 0; n < hv_header.max_cpus; n++) {
+		u64 typer = *(volatile u64 *)(hv.gicr_base + n * GICR_FRAME_SIZE + GICR_TYPER);
+
+		if (typer & GICR_TYPER_LAST) {
+			n++;
+			break;
+		}
+	}
+	return s2_map(c->s2_root, hv.gicr_base, hv.gicr_base, n * GICR_FRAME_SIZE, PT_DEVICE);
+}
+
+static volatile u8 *find_gicr(u64 mpidr)
+{
+	u64 aff = ((mpidr >> 8) & 0xff000000UL) | (mpidr & 0xffffff);
+	unsigned int n;
+
+	for (n = 0; n < hv_header.max_cpus; n++) {
+		u64 frame = hv.gicr_base + n * GICR_FRAME_SIZE;
+		u64 typer = *(volatile u64 *)(frame + GICR_TYPER);
+
+		if ((typer >> 32) == aff)
+			return (volatile u8 *)frame;
+		if (typer & GICR_TYPER_LAST)
+			break;
+	}
+	return NULL;
+}
+
+/*
+ * On the first entry of a CPU the virtual interface inherits the physical
+ * state Linux programmed; after a PSCI reset it starts clean and the guest
+ * programs it again.
+ */
+int gic_cpu_init(struct per_cpu *pc)
+{
+	u64 vmcr = 0, ctlr;
+	unsigned int n;
+
+	pc->gicr = find_gicr(pc->mpidr);
+	if (!pc->gicr) {
+		printk("CPU %u: no redistributor for MPIDR %llx\n", pc->cpu_id,
+		       (unsigned long long)pc->mpidr);
+		return -ENODEV;
+	}
+	write_sysreg_s(ICC_SRE_EL2, read_sysreg_s(ICC_SRE_EL2) | ICC_SRE_SRE | ICC_SRE_ENABLE);
+	isb();
+	ctlr = read_sysreg_s(ICC_CTLR_EL1);
+	if (!pc->entered)
+		vmcr = (read_sysreg_s(ICC_PMR_EL1) & 0xff) << 24 |
+		       (read_sysreg_s(ICC_BPR0_EL1) & 7) << 21 |
+		       (read_sysreg_s(ICC_BPR1_EL1) & 7) << 18 |
+		       ((ctlr & ICC_CTLR_EOIMODE) ? BIT(9) : 0) |
+		       (read_sysreg_s(ICC_IGRPEN1_EL1) & 1) << 1;
+	write_sysreg_s(ICC_CTLR_EL1, ctlr | ICC_CTLR_EOIMODE);
+	write_sysreg_s(ICC_PMR_EL1, 0xf0);
+	write_sysreg_s(ICC_IGRPEN1_EL1, 1);
+	pc->num_lrs = (read_sysreg_s(ICH_VTR_EL2) & 0x1f) + 1;
+	for (n = 0; n < pc->num_lrs; n++)
+		lr_write(n, 0);
+	pc->pending_head = pc->pending_tail = 0;
+	write_sysreg_s(ICH_AP1R0_EL2, 0);
+	write_sysreg_s(ICH_VMCR_EL2, vmcr);
+	write_sysreg_s(ICH_HCR_EL2, ICH_HCR_EN);
+	isb();
+	mmio_write32((u64)pc->gicr + GICR_SGI_BASE + GICR_ISENABLER0,
+		     1U << hv.maintenance_irq);
+	return 0;
+}
+
+static void set_phys_pending(struct per_cpu *pc, u32 intid)
+{
+	if (intid < 32)
+		mmio_write32((u64)pc->gicr + GICR_SGI_BASE + GICR_ISPENDR0, 1U << intid);
+	else
+		mmio_write32(hv.gicd_base + GICD_ISPENDR + intid / 32 * 4, 1U << (intid % 32));
+}
+
+static void send_sgi_self(struct per_cpu *pc, u32 intid)
+{
+	u64 m = pc->mpidr, aff0 = m & 0xff;
+
+	write_sysreg_s(ICC_SGI1R_EL1, ((m >> 32) & 0xff) << 48 | (aff0 / 16) << 44 |
+				      ((m >> 16) & 0xff) << 32 | (u64)intid << 24 |
+				      ((m >> 8) & 0xff) << 16 | BIT(aff0 % 16));
+	isb();
+}
+
+/*
+ * Give an interrupt the guest has not completed back to the physical GIC
+ * (keep) or drop it (the CPU is being reset).
+ */
+static void release_irq(struct per_cpu *pc, u32 intid, bool pending, bool keep)
+{
+	if (is_hw_intid(intid)) {
+		if (keep && pending)
+			set_phys_pending(pc, intid);
+		write_sysreg_s(ICC_DIR_EL1, intid);
+	} else if (keep && pending && intid < 16) {
+		send_sgi_self(pc, intid);
+	}
+	/* a pending LPI cannot be re-raised and is lost (see docs/hypervisor.md) */
+}
+
+void gic_cpu_shutdown(struct per_cpu *pc, bool keep_pending)
+{
+	u64 vmcr = read_sysreg_s(ICH_VMCR_EL2), lr;
+	unsigned int n;
+
+	for (n = 0; n < pc->num_lrs; n++) {
+		lr = lr_read(n);
+		if (lr & (LR_STATE_PENDING | LR_STATE_ACTIVE))
+			release_irq(pc, LR_VINTID(lr), lr & LR_STATE_PENDING, keep_pending);
+		lr_write(n, 0);
+	}
+	while (pc->pending_head != pc->pending_tail) {
+		release_irq(pc, pc->pending[pc->pending_head % HV_PENDING_IRQS], true,
+			    keep_pending);
+		pc->pending_head++;
+	}
+	write_sysreg_s(ICH_HCR_EL2, 0);
+	write_sysreg_s(ICH_AP1R0_EL2, 0);
+	if (keep_pending) {
+		/* hand the guest's view of its CPU interface back to the hardware */
+		write_sysreg_s(ICC_PMR_EL1, (vmcr >> 24) & 0xff);
+		write_sysreg_s(ICC_BPR1_EL1, (vmcr >> 18) & 7);
+		write_sysreg_s(ICC_IGRPEN1_EL1, (vmcr >> 1) & 1);
+	}
+	isb();
+}
+
+static bool lr_inject(struct per_cpu *pc, u32 intid)
+{
+	u64 elrsr = read_sysreg_s(ICH_ELRSR_EL2), lr;
+	int free_lr = -1;
+	unsigned int n;
+
+	for (n = 0; n < pc->num_lrs; n++) {
+		if (elrsr & BIT(n)) {
+			if (free_lr < 0)
+				free_lr = n;
+			continue;
+		}
+		lr = lr_read(n);
+		if (LR_VINTID(lr) == intid && !(lr & LR_HW)) {
+			/* an SGI/LPI already listed: add the pending state */
+			lr_write(n, lr | LR_STATE_PENDING);
+			return true;
+		}
+	}
+	if (free_lr < 0)
+		return false;
+	lr = LR_STATE_PENDING | LR_GROUP1 | LR_PRIO | intid;
+	if (is_hw_intid(intid))
+		lr |= LR_HW | (u64)intid << 32;
+	lr_write(free_lr, lr);
+	return true;
+}
+
+static void inject(struct per_cpu *pc, u32 intid)
+{
+	if (pc->pending_head == pc->pending_tail && lr_inject(pc, intid))
+		return;
+	if (pc->pending_tail - pc->pending_head >= HV_PENDING_IRQS) {
+		printk("CPU %u: pending-IRQ ring full, dropping INTID %u\n", pc->cpu_id, intid);
+		if (is_hw_intid(intid))
+			write_sysreg_s(ICC_DIR_EL1, intid);
+		return;
+	}
+	pc->pending[pc->pending_tail++ % HV_PENDING_IRQS] = intid;
+	/* maintenance IRQ once the list registers drain */
+	write_sysreg_s(ICH_HCR_EL2, ICH_HCR_EN | ICH_HCR_UIE);
+}
+
+static void flush_pending(struct per_cpu *pc)
+{
+	while (pc->pending_head != pc->pending_tail &&
+	       lr_inject(pc, pc->pending[pc->pending_head % HV_PENDING_IRQS]))
+		pc->pending_head++;
+	if (pc->pending_head == pc->pending_tail)
+		write_sysreg_s(ICH_HCR_EL2, ICH_HCR_EN);
+}
+
+void gic_handle_irq(struct per_cpu *pc)
+{
+	u32 iar, intid;
+
+	for (;;) {
+		iar = read_sysreg_s(ICC_IAR1_EL1);
+		intid = iar & 0xffffff;
+		if (intid >= 1020 && intid < LPI_BASE)
+			break;		/* spurious: nothing (more) pending */
+		write_sysreg_s(ICC_EOIR1_EL1, iar);	/* priority drop only */
+		if (intid == hv.maintenance_irq) {
+			write_sysreg_s(ICC_DIR_EL1, intid);
+			pc->stats[CELL_ABI_STAT_MAINTENANCE]++;
+			flush_pending(pc);
+			continue;
+		}
+		/* the guest deactivates a virtual SGI only */
+		if (intid < 16)
+			write_sysreg_s(ICC_DIR_EL1, intid);
+		pc->stats[CELL_ABI_STAT_VIRQ]++;
+		inject(pc, intid);
+	}
+	flush_pending(pc);
+}
+
+/* A cell's SGI: for the root every target CPU is its own, so re-issue it. */
+int gic_handle_sgi_write(struct per_cpu *pc, u64 val)
+{
+	pc->stats[CELL_ABI_STAT_VSGI]++;
+	write_sysreg_s(ICC_SGI1R_EL1, val);
+	isb();
+	return 0;
+}

@@ -1,0 +1,160 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Core data structures: the global hypervisor state, cells and per-CPU data.
+ * Everything a later non-root cell needs (its own stage-2, IRQ bitmap, MMIO
+ * handlers, CPU set) lives in struct cell, not in globals.
+ */
+#ifndef HV_HV_H
+#define HV_HV_H
+
+#include <hv/types.h>
+
+#define HV_MAX_CPUS		64
+#define HV_STACK_SIZE		16384
+#define HV_MAX_MMIO		16
+#define HV_MAX_IRQS		1024
+#define HV_PENDING_IRQS		64
+
+/* Guest registers saved at the top of the per-CPU stack on every exit. */
+struct regs {
+	u64 x[31];
+	u64 pad;
+};
+#define HV_FRAME_SIZE		256
+
+typedef int (*mmio_handler_t)(void *arg, u64 offset, u64 *val, unsigned int size,
+			      bool is_write);
+
+struct mmio_region {
+	u64 start;
+	u64 size;
+	mmio_handler_t handler;	/* set at run time: the image is position independent */
+	void *arg;
+};
+
+struct cell {
+	unsigned int id;
+	u32 state;
+	const struct cell_abi_cell_desc *config;
+	u64 cpu_set;				/* bit n: Linux/hypervisor CPU n */
+	u32 irq_bitmap[HV_MAX_IRQS / 32];	/* INTIDs this cell owns */
+	u64 *s2_root;				/* stage-2 level-1 table */
+	u16 vmid;
+	unsigned int num_mmio;
+	struct mmio_region mmio[HV_MAX_MMIO];
+};
+
+enum cpu_state {
+	CPU_OFF = 0,		/* parked at EL2, waiting for PSCI CPU_ON */
+	CPU_RUNNING,
+	CPU_ON_PENDING,
+	CPU_FAILED,
+};
+
+struct per_cpu {
+	u8 stack[HV_STACK_SIZE];	/* must stay first: entry.S uses it */
+	unsigned int cpu_id;
+	u64 mpidr;
+	struct cell *cell;
+	volatile u32 state;
+	bool entered;
+	u64 on_entry;
+	u64 on_context;
+	u32 stats[CELL_ABI_STAT_NUM_ARM64];
+	volatile u8 *gicr;		/* this CPU's redistributor (RD frame) */
+	unsigned int num_lrs;
+	u32 pending[HV_PENDING_IRQS];	/* injections waiting for a free LR */
+	unsigned int pending_head, pending_tail;
+} __attribute__((aligned(4096)));
+
+struct hypervisor {
+	u64 base;			/* physical == EL2 virtual (identity map) */
+	u64 size;
+	u64 stub_page;			/* stub-compatible EL2 vectors, last page */
+	struct cell_abi_system *config;
+	u64 el2_ttbr;			/* written with the MMU off, read by every CPU */
+	bool initialized;
+	unsigned int entered_cpus;
+	u64 pool_base;
+	unsigned long pool_pages;
+	unsigned long pool_used;
+	u8 *pool_bitmap;
+	volatile u32 lock;
+	struct cell root_cell;
+	unsigned int num_cells;
+	u64 gicd_base, gicr_base;
+	unsigned int maintenance_irq;
+};
+
+extern struct hypervisor hv;
+extern struct cell_abi_hv_header hv_header;
+extern struct cell_abi_virt_console hv_console;
+
+static inline struct per_cpu *per_cpu(unsigned int cpu)
+{
+	return (struct per_cpu *)(hv.base + hv_header.core_size +
+				  cpu * hv_header.percpu_size);
+}
+
+static inline struct per_cpu *this_cpu(void)
+{
+	u64 v;
+
+	asm volatile("mrs %0, tpidr_el2" : "=r"(v));
+	return (struct per_cpu *)v;
+}
+
+static inline bool cell_owns_irq(const struct cell *c, unsigned int irq)
+{
+	return irq < HV_MAX_IRQS && (c->irq_bitmap[irq / 32] & (1U << (irq % 32)));
+}
+
+void spin_lock(volatile u32 *l);
+void spin_unlock(volatile u32 *l);
+
+/* paging.c */
+void *page_alloc(void);
+void pool_init(u64 base, u64 end);
+#define PT_NORMAL	0
+#define PT_DEVICE	1
+#define PT_NORMAL_RO	2	/* stage 2 only */
+int el2_map(u64 *root, u64 addr, u64 size, int type);
+int s2_map(u64 *root, u64 ipa, u64 pa, u64 size, int type);
+
+/* printk.c */
+void printk(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void console_putc(char c);
+void uart_init(const struct cell_abi_console *con);
+void uart_putc(char c);
+
+/* mmio.c */
+int mmio_register(struct cell *c, u64 start, u64 size, mmio_handler_t h, void *arg);
+int mmio_handle(struct per_cpu *pc, struct regs *r, u64 esr, u64 ipa);
+
+/* control.c */
+long hypercall(struct per_cpu *pc, struct regs *r);
+void cpu_park(struct per_cpu *pc, struct regs *r, bool failed);
+int cell_init_root(struct cell *c, const struct cell_abi_cell_desc *cfg);
+
+/* arch */
+void arch_cpu_shutdown(struct per_cpu *pc);
+int arch_cpu_init(struct per_cpu *pc);
+void arch_reset_el1(struct per_cpu *pc, struct regs *r, u64 entry, u64 ctx);
+void __attribute__((noreturn)) hv_leave_el2(struct regs *r, u64 vbar);
+void dcache_inval_range(u64 start, u64 size);
+void dcache_clean_range(u64 start, u64 size);
+
+/* gicv3.c */
+int gic_global_init(void);
+int gic_cell_init(struct cell *c);
+int gic_cpu_init(struct per_cpu *pc);
+void gic_cpu_shutdown(struct per_cpu *pc, bool keep_pending);
+void gic_handle_irq(struct per_cpu *pc);
+int gic_handle_sgi_write(struct per_cpu *pc, u64 val);
+/* gicd.c */
+int gicd_access(void *arg, u64 offset, u64 *val, unsigned int size, bool is_write);
+
+/* psci.c */
+bool psci_handle(struct per_cpu *pc, struct regs *r);
+
+#endif
