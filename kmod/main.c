@@ -112,7 +112,6 @@ static int probe_el2(void)
 static int check_config(const struct cell_abi_system *s, size_t size)
 {
 	const struct cell_abi_cell_desc *c = &s->root_cell;
-	const struct cell_abi_memory *mem;
 	const u8 *cpus = (const u8 *)(c + 1);
 	u64 hv_start = s->hypervisor_memory.phys_start;
 	u64 hv_size = s->hypervisor_memory.size;
@@ -157,7 +156,20 @@ static int check_config(const struct cell_abi_system *s, size_t size)
 		pr_err("config: root_cell.cpu_set names no CPU of this system\n");
 		return -EINVAL;
 	}
-	mem = (const void *)(cpus + c->cpu_set_size);
+	(void)size;
+	return 0;
+}
+
+/* After the memory claim: a root region on hypervisor memory is a config bug. */
+static int check_root_regions(const struct cell_abi_system *s)
+{
+	const struct cell_abi_cell_desc *c = &s->root_cell;
+	const struct cell_abi_memory *mem;
+	u64 hv_start = s->hypervisor_memory.phys_start;
+	u64 hv_size = s->hypervisor_memory.size;
+	unsigned int i;
+
+	mem = (const void *)((const u8 *)(c + 1) + c->cpu_set_size);
 	for (i = 0; i < c->num_memory_regions; i++) {
 		if (mem[i].flags & CELL_ABI_MEM_COMM_REGION)
 			continue;
@@ -176,7 +188,6 @@ static int check_config(const struct cell_abi_system *s, size_t size)
 			return -EINVAL;
 		}
 	}
-	(void)size;
 	return 0;
 }
 
@@ -362,6 +373,9 @@ static int jh_enable(struct cell_abi_system __user *uarg)
 		err = -EBUSY;
 		goto out_fw;
 	}
+	err = check_root_regions(cfg);
+	if (err)
+		goto out_region;
 	jh.hv_mem = memremap(jh.hv_phys, jh.hv_size, MEMREMAP_WB);
 	if (!jh.hv_mem) {
 		pr_err("enable: cannot map hypervisor memory\n");

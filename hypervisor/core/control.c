@@ -34,7 +34,7 @@ int cell_init_root(struct cell *c, const struct cell_abi_cell_desc *cfg)
 	for (i = 0; i < cfg->cpu_set_size * 8 && i < HV_MAX_CPUS; i++)
 		if (cpus[i / 8] & (1 << (i % 8)))
 			c->cpu_set |= BIT(i);
-	c->s2_root = page_alloc();
+	c->s2_root = s2_root_alloc();
 	if (!c->s2_root)
 		return -ENOMEM;
 	for (i = 0; i < cfg->num_memory_regions; i++) {
@@ -119,8 +119,9 @@ static long hc_get_info(unsigned long type)
 	case CELL_ABI_INFO_MEM_POOL_USED:
 		return hv.pool_used;
 	case CELL_ABI_INFO_REMAP_POOL_SIZE:
+		return REMAP_PAGES;
 	case CELL_ABI_INFO_REMAP_POOL_USED:
-		return 0;	/* identity-mapped EL2: no remap pool */
+		return hv.remap_used;
 	case CELL_ABI_INFO_NUM_CELLS:
 		return hv.num_cells;
 	default:

@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Page pool and the one table walker shared by the EL2 identity map and the
- * cells' stage-2 tables: 4 KiB granule, 39-bit input addresses starting at
- * level 1 (512 GiB, enough for the QEMU virt map including its high ECAM),
- * 1 GiB and 2 MiB blocks where alignment allows.
+ * cells' stage-2 tables: 4 KiB granule, walks starting at level 1 (39-bit
+ * EL2 VA; up to 40-bit IPA with two concatenated level-1 tables, enough for
+ * the QEMU virt map including its 512 GiB high PCI window), 1 GiB and 2 MiB
+ * blocks where alignment allows.
  */
 #include <hv/hv.h>
 
@@ -40,27 +41,49 @@ void pool_init(u64 base, u64 end)
 	hv.pool_used = bm_pages;
 }
 
-/* Returns a zeroed page or NULL. Callers hold hv.lock or run alone. */
-void *page_alloc(void)
+static bool page_used(unsigned long i)
 {
-	unsigned long i;
-	void *p;
+	return hv.pool_bitmap[i / 8] & (1 << (i % 8));
+}
 
-	for (i = 0; i < hv.pool_pages; i++) {
-		if (hv.pool_bitmap[i / 8] & (1 << (i % 8)))
+/*
+ * Returns 'pages' zeroed, physically contiguous pages aligned to their total
+ * size, or NULL. Callers hold hv.lock or run alone.
+ */
+void *page_alloc_aligned(unsigned int pages)
+{
+	unsigned long i, n;
+	u64 addr;
+
+	for (i = 0; i + pages <= hv.pool_pages; i++) {
+		addr = hv.pool_base + i * PAGE_SIZE;
+		if (addr & (pages * PAGE_SIZE - 1))
 			continue;
-		hv.pool_bitmap[i / 8] |= 1 << (i % 8);
-		hv.pool_used++;
-		p = (void *)(hv.pool_base + i * PAGE_SIZE);
-		memset(p, 0, PAGE_SIZE);
-		return p;
+		for (n = 0; n < pages && !page_used(i + n); n++)
+			;
+		if (n < pages)
+			continue;
+		for (n = 0; n < pages; n++)
+			hv.pool_bitmap[(i + n) / 8] |= 1 << ((i + n) % 8);
+		hv.pool_used += pages;
+		memset((void *)addr, 0, pages * PAGE_SIZE);
+		return (void *)addr;
 	}
 	return NULL;
 }
 
-static int pt_map(u64 *root, u64 va, u64 pa, u64 size, u64 attr)
+void *page_alloc(void)
 {
-	if ((va | pa | size) & ~PAGE_MASK || va + size > (1UL << 39) || va + size < va)
+	return page_alloc_aligned(1);
+}
+
+/*
+ * Map [va, va + size) to pa. The level-1 root covers va_bits (up to 40: two
+ * concatenated level-1 tables, as stage 2 needs for a 40-bit IPA space).
+ */
+static int pt_map(u64 *root, unsigned int va_bits, u64 va, u64 pa, u64 size, u64 attr)
+{
+	if ((va | pa | size) & ~PAGE_MASK || va + size > (1UL << va_bits) || va + size < va)
 		return -EINVAL;
 	while (size) {
 		u64 *table = root, *e, blk;
@@ -68,7 +91,7 @@ static int pt_map(u64 *root, u64 va, u64 pa, u64 size, u64 attr)
 
 		for (level = 1;; level++) {
 			blk = 1UL << (39 - 9 * level);
-			e = &table[(va >> (39 - 9 * level)) & 511];
+			e = &table[(va >> (39 - 9 * level)) & (level == 1 ? 1023 : 511)];
 			if (level == 3) {
 				if (*e & DESC_VALID)
 					return -EBUSY;
@@ -101,8 +124,27 @@ int el2_map(u64 *root, u64 addr, u64 size, int type)
 {
 	u64 start = addr & PAGE_MASK;
 
-	return pt_map(root, start, start, ALIGN_UP(addr + size, PAGE_SIZE) - start,
+	return pt_map(root, 39, start, start, ALIGN_UP(addr + size, PAGE_SIZE) - start,
 		      type == PT_DEVICE ? EL2_DEVICE : EL2_NORMAL);
+}
+
+/* Map a device into the EL2 remap window; returns its EL2 address or 0. */
+u64 remap_device(u64 *el2_root, u64 pa, u64 size)
+{
+	u64 start = pa & PAGE_MASK, len = ALIGN_UP(pa + size, PAGE_SIZE) - start;
+	u64 va = REMAP_BASE + hv.remap_used * PAGE_SIZE;
+
+	if (hv.remap_used + len / PAGE_SIZE > REMAP_PAGES ||
+	    pt_map(el2_root, 39, va, start, len, EL2_DEVICE))
+		return 0;
+	hv.remap_used += len / PAGE_SIZE;
+	return va + (pa - start);
+}
+
+/* Stage-2 root for the IPA size in hv.s2_ipa_bits (1 or 2 level-1 pages). */
+u64 *s2_root_alloc(void)
+{
+	return page_alloc_aligned(hv.s2_ipa_bits > 39 ? 2 : 1);
 }
 
 int s2_map(u64 *root, u64 ipa, u64 pa, u64 size, int type)
@@ -111,5 +153,5 @@ int s2_map(u64 *root, u64 ipa, u64 pa, u64 size, int type)
 		[PT_NORMAL] = S2_NORMAL, [PT_DEVICE] = S2_DEVICE, [PT_NORMAL_RO] = S2_NORMAL_RO,
 	};
 
-	return pt_map(root, ipa, pa, size, attrs[type]);
+	return pt_map(root, hv.s2_ipa_bits, ipa, pa, size, attrs[type]);
 }

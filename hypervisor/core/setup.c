@@ -79,13 +79,15 @@ u64 hv_early(unsigned int cpu, struct per_cpu *pc)
 
 	root = (u64)page_alloc();
 	con = &cfg->debug_console;
-	if (!root ||
-	    el2_map((u64 *)root, base, size, PT_NORMAL) ||
-	    el2_map((u64 *)root, cfg->platform_info.arm.gicd_base, 0x10000, PT_DEVICE) ||
-	    el2_map((u64 *)root, cfg->platform_info.arm.gicr_base,
-		    hv_header.max_cpus * 0x20000UL, PT_DEVICE) ||
-	    (con->address && con->size &&
-	     el2_map((u64 *)root, con->address & PAGE_MASK, PAGE_SIZE, PT_DEVICE))) {
+	hv.gicd_base = cfg->platform_info.arm.gicd_base;
+	hv.gicr_base = cfg->platform_info.arm.gicr_base;
+	if (root && base + size <= REMAP_BASE && !el2_map((u64 *)root, base, size, PT_NORMAL)) {
+		hv.gicd = remap_device((u64 *)root, hv.gicd_base, 0x10000);
+		hv.gicr = remap_device((u64 *)root, hv.gicr_base, hv_header.max_cpus * 0x20000UL);
+		if (con->address && con->size)
+			hv.uart = remap_device((u64 *)root, con->address, PAGE_SIZE);
+	}
+	if (!root || !hv.gicd || !hv.gicr) {
 		r->x[0] = (u64)-ENOMEM;
 		write_sysreg(vbar_el2, hv.stub_page);
 		isb();
@@ -98,18 +100,25 @@ u64 hv_early(unsigned int cpu, struct per_cpu *pc)
 	return root;
 }
 
+static unsigned int ipa_bits_from_parange(u64 parange)
+{
+	static const u8 bits[] = { 32, 36, 40, 42, 44, 48, 52 };
+
+	return parange < ARRAY_SIZE(bits) && bits[parange] < 40 ? bits[parange] : 40;
+}
+
 static int hv_global_init(void)
 {
 	struct cell_abi_system *cfg = hv.config;
 	int err;
 
-	uart_init(&cfg->debug_console);
+	uart_init(&cfg->debug_console, hv.uart);
 	printk("\nlibcell hypervisor: initializing (memory %llx+%llx, %u CPUs max)\n",
 	       (unsigned long long)hv.base, (unsigned long long)hv.size,
 	       hv_header.max_cpus);
-	hv.gicd_base = cfg->platform_info.arm.gicd_base;
-	hv.gicr_base = cfg->platform_info.arm.gicr_base;
 	hv.maintenance_irq = cfg->platform_info.arm.maintenance_irq;
+	/* IPA size: what the CPU supports, at most 40 bits (level-1 start) */
+	hv.s2_ipa_bits = ipa_bits_from_parange(read_sysreg(id_aa64mmfr0_el1) & 7);
 	err = gic_global_init();
 	if (err)
 		return err;
@@ -155,7 +164,7 @@ void hv_entry(struct per_cpu *pc)
 	pc->state = CPU_RUNNING;
 	hv.entered_cpus++;
 	hv_header.online_cpus = hv.entered_cpus;
-	printk("CPU %u (MPIDR %llx) entered the hypervisor\n", cpu,
+	printk("CPU %u (MPIDR %llx) now runs the root cell from EL2\n", cpu,
 	       (unsigned long long)pc->mpidr);
 	r->x[0] = 0;
 }

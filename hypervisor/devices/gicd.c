@@ -78,7 +78,7 @@ static bool route_ok(const struct cell *c, u64 route)
 int gicd_access(void *arg, u64 off, u64 *val, unsigned int size, bool is_write)
 {
 	const struct cell *c = arg;
-	u64 addr = hv.gicd_base + off, mask, old;
+	u64 addr = hv.gicd + off, mask, old;
 
 	if (off & (size - 1))
 		return -EINVAL;

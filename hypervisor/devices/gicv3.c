@@ -103,14 +103,14 @@ static bool is_hw_intid(u32 intid)
 
 int gic_global_init(void)
 {
-	u32 arch = (mmio_read32(hv.gicd_base + GICD_PIDR2) >> 4) & 0xf;
+	u32 arch = (mmio_read32(hv.gicd + GICD_PIDR2) >> 4) & 0xf;
 
 	if (arch != 3 && arch != 4) {
 		printk("GICD at %llx: architecture %u is not GICv3/v4\n",
 		       (unsigned long long)hv.gicd_base, arch);
 		return -ENODEV;
 	}
-	if (!(mmio_read32(hv.gicd_base + GICD_CTLR) & GICD_CTLR_ARE_NS)) {
+	if (!(mmio_read32(hv.gicd + GICD_CTLR) & GICD_CTLR_ARE_NS)) {
 		printk("GICD: affinity routing (ARE_NS) is off\n");
 		return -ENODEV;
 	}
@@ -127,7 +127,7 @@ int gic_cell_init(struct cell *c)
 	if (err || c != &hv.root_cell)
 		return err;
 	for (n = 0; n < hv_header.max_cpus; n++) {
-		u64 typer = *(volatile u64 *)(hv.gicr_base + n * GICR_FRAME_SIZE + GICR_TYPER);
+		u64 typer = *(volatile u64 *)(hv.gicr + n * GICR_FRAME_SIZE + GICR_TYPER);
 
 		if (typer & GICR_TYPER_LAST) {
 			n++;
@@ -143,7 +143,7 @@ static volatile u8 *find_gicr(u64 mpidr)
 	unsigned int n;
 
 	for (n = 0; n < hv_header.max_cpus; n++) {
-		u64 frame = hv.gicr_base + n * GICR_FRAME_SIZE;
+		u64 frame = hv.gicr + n * GICR_FRAME_SIZE;
 		u64 typer = *(volatile u64 *)(frame + GICR_TYPER);
 
 		if ((typer >> 32) == aff)
@@ -200,7 +200,7 @@ static void set_phys_pending(struct per_cpu *pc, u32 intid)
 	if (intid < 32)
 		mmio_write32((u64)pc->gicr + GICR_SGI_BASE + GICR_ISPENDR0, 1U << intid);
 	else
-		mmio_write32(hv.gicd_base + GICD_ISPENDR + intid / 32 * 4, 1U << (intid % 32));
+		mmio_write32(hv.gicd + GICD_ISPENDR + intid / 32 * 4, 1U << (intid % 32));
 }
 
 static void send_sgi_self(struct per_cpu *pc, u32 intid)

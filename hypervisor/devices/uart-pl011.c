@@ -11,10 +11,10 @@
 
 static volatile u8 *uart_base;
 
-void uart_init(const struct cell_abi_console *con)
+void uart_init(const struct cell_abi_console *con, u64 va)
 {
-	if (con->type == CELL_ABI_CON_TYPE_PL011 && (con->flags & CELL_ABI_CON_ACCESS_MMIO))
-		uart_base = (volatile u8 *)con->address;
+	if (va && con->type == CELL_ABI_CON_TYPE_PL011 && (con->flags & CELL_ABI_CON_ACCESS_MMIO))
+		uart_base = (volatile u8 *)va;
 }
 
 void uart_putc(char c)

@@ -3,8 +3,7 @@
 #include <hv/hv.h>
 #include <hv/arm64.h>
 
-#define VTCR_T0SZ	25		/* 39-bit IPA, start level 1 */
-#define VTCR_SL0_L1	(1UL << 6)
+#define VTCR_SL0_L1	(1UL << 6)	/* start level 1 (concatenated for 40 bits) */
 #define VTCR_WBWA	((1UL << 8) | (1UL << 10))
 #define VTCR_SH_INNER	(3UL << 12)
 #define VTCR_RES1	BIT(31)
@@ -18,7 +17,7 @@ int arch_cpu_init(struct per_cpu *pc)
 	err = gic_cpu_init(pc);
 	if (err)
 		return err;
-	write_sysreg(vtcr_el2, VTCR_T0SZ | VTCR_SL0_L1 | VTCR_WBWA | VTCR_SH_INNER |
+	write_sysreg(vtcr_el2, (64 - hv.s2_ipa_bits) | VTCR_SL0_L1 | VTCR_WBWA | VTCR_SH_INNER |
 			       VTCR_RES1 | (parange < 2 ? parange : 2) << 16);
 	write_sysreg(vttbr_el2, (u64)c->s2_root | (u64)c->vmid << 48);
 	isb();

@@ -38,7 +38,7 @@ struct cell {
 	const struct cell_abi_cell_desc *config;
 	u64 cpu_set;				/* bit n: Linux/hypervisor CPU n */
 	u32 irq_bitmap[HV_MAX_IRQS / 32];	/* INTIDs this cell owns */
-	u64 *s2_root;				/* stage-2 level-1 table */
+	u64 *s2_root;				/* stage-2 level-1 table(s) */
 	u16 vmid;
 	unsigned int num_mmio;
 	struct mmio_region mmio[HV_MAX_MMIO];
@@ -82,7 +82,11 @@ struct hypervisor {
 	volatile u32 lock;
 	struct cell root_cell;
 	unsigned int num_cells;
-	u64 gicd_base, gicr_base;
+	u64 gicd_base, gicr_base;	/* physical */
+	u64 gicd, gicr;			/* EL2 virtual (remap window) */
+	u64 uart;
+	unsigned long remap_used;	/* pages of the remap window handed out */
+	unsigned int s2_ipa_bits;
 	unsigned int maintenance_irq;
 };
 
@@ -112,9 +116,19 @@ static inline bool cell_owns_irq(const struct cell *c, unsigned int irq)
 void spin_lock(volatile u32 *l);
 void spin_unlock(volatile u32 *l);
 
+/*
+ * EL2 virtual layout: the hypervisor memory identity mapped, devices in a
+ * remap window above it (their physical addresses may be anywhere).
+ */
+#define REMAP_BASE	0x7f00000000UL
+#define REMAP_PAGES	16384UL
+
 /* paging.c */
 void *page_alloc(void);
+void *page_alloc_aligned(unsigned int pages);
 void pool_init(u64 base, u64 end);
+u64 remap_device(u64 *el2_root, u64 pa, u64 size);
+u64 *s2_root_alloc(void);
 #define PT_NORMAL	0
 #define PT_DEVICE	1
 #define PT_NORMAL_RO	2	/* stage 2 only */
@@ -124,7 +138,7 @@ int s2_map(u64 *root, u64 ipa, u64 pa, u64 size, int type);
 /* printk.c */
 void printk(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void console_putc(char c);
-void uart_init(const struct cell_abi_console *con);
+void uart_init(const struct cell_abi_console *con, u64 va);
 void uart_putc(char c);
 
 /* mmio.c */
