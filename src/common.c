@@ -240,3 +240,19 @@ int cell__write_file_atomic(cell_ctx *ctx, const char *path,
 	}
 	return 0;
 }
+
+int cell_file_read(cell_ctx *ctx, const char *path, size_t max, uint8_t **out,
+		   size_t *size)
+{
+	if (!ctx || !path || !out || !size)
+		return cell__err(ctx, -EINVAL, "cell_file_read: NULL argument");
+	return cell__read_file(ctx, path, max, out, size);
+}
+
+int cell_file_write(cell_ctx *ctx, const char *path, const void *data,
+		    size_t size)
+{
+	if (!ctx || !path || (!data && size))
+		return cell__err(ctx, -EINVAL, "cell_file_write: NULL argument");
+	return cell__write_file_atomic(ctx, path, data, size);
+}

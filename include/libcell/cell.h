@@ -9,5 +9,7 @@
 #include <libcell/common.h>
 #include <libcell/config.h>
 #include <libcell/check.h>
+#include <libcell/gic.h>
+#include <libcell/pci.h>
 
 #endif /* LIBCELL_CELL_H */

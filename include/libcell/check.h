@@ -6,6 +6,11 @@
  *
  * The checker never fails because of what it finds: findings are data. A
  * call fails (negative return) only for bad arguments or lack of memory.
+ * Every rule, its code, severity and rationale is listed in docs/checker.md.
+ *
+ * Messages start with the cell and the entry they concern, e.g.
+ * `cell "linux" region 3 phys [0x70000000-0x77ffffff]: ...`; addresses are
+ * hexadecimal and ranges inclusive.
  */
 #ifndef LIBCELL_CHECK_H
 #define LIBCELL_CHECK_H
@@ -42,10 +47,13 @@ CELL_BEGIN_DECL
 #define CELL_CHECK_COMM_REGION		14u /**< COMM_REGION misuse */
 #define CELL_CHECK_LOADABLE		15u /**< LOADABLE misuse */
 #define CELL_CHECK_GICR_GRANT		16u /**< GICR shared root/cell as the S4 grant (info) */
-#define CELL_CHECK_MEM_SHARED		17u /**< RAM of two non-root cells overlaps */
+#define CELL_CHECK_MEM_SHARED		17u /**< exclusive memory of two non-root cells overlaps */
 #define CELL_CHECK_NAME			18u /**< empty or duplicate cell name */
 #define CELL_CHECK_KIND			19u /**< wrong kind or architecture mix */
 #define CELL_CHECK_IRQCHIP_BASE		20u /**< pin_base not a multiple of 32 */
+#define CELL_CHECK_MEM_WRAP		21u /**< region runs past the 64-bit address space */
+#define CELL_CHECK_CELL_NO_CPU		22u /**< non-root cell without any CPU (warning) */
+#define CELL_CHECK_PCI_SHARED		23u /**< physical PCI function in two non-root cells */
 /** @} */
 
 /** Cell index of a finding about the system configuration / root cell. */
@@ -58,7 +66,10 @@ struct cell_finding {
 	uint32_t severity;	/**< CELL_SEVERITY_* */
 	uint32_t code;		/**< CELL_CHECK_* */
 	int32_t cell;		/**< index into the cells passed, or CELL_CHECK_ROOT */
-	int32_t region;		/**< array index in that cell, or CELL_CHECK_NO_INDEX */
+	int32_t region;		/**< index in that cell's memory regions (its
+				     irqchips for IRQ and IRQCHIP codes, PCI
+				     devices for PCI_SHARED), or
+				     CELL_CHECK_NO_INDEX */
 	char message[256];	/**< NUL-terminated English text */
 };
 
@@ -67,6 +78,12 @@ typedef struct cell_findings cell_findings;
 
 /**
  * @brief Check one configuration on its own.
+ *
+ * Rules that need the system configuration (hypervisor memory, GIC
+ * addresses, IOMMUs) are applied to the root cell of a system configuration
+ * and skipped for a lone cell configuration. Findings about a system
+ * configuration carry the cell index CELL_CHECK_ROOT, those about a cell
+ * configuration the index 0.
  * @param cfg a system or cell configuration.
  * @param[out] out the findings (possibly none); free with cell_findings_free().
  * @return 0; -EINVAL for NULL; -ENOMEM.
@@ -76,30 +93,49 @@ CELL_API int cell_check_config(const cell_config *cfg, cell_findings **out);
 /**
  * @brief Check a system configuration together with the non-root cells that
  *        will run on it: every per-config rule, plus the rules across cells.
- * @param system a CELL_CONFIG_SYSTEM configuration.
- * @param cells  @p ncells CELL_CONFIG_CELL configurations (may be NULL if 0).
+ *
+ * A configuration of the wrong kind (a cell configuration passed as
+ * @p system, a system configuration among @p cells) or of another
+ * architecture than @p system is reported as a CELL_CHECK_KIND error, not
+ * refused; the rules needing a system configuration are then skipped.
+ * @param system the system configuration (CELL_CONFIG_SYSTEM expected).
+ * @param cells  @p ncells non-root cell configurations (may be NULL if 0).
+ * @param ncells number of entries of @p cells.
  * @param[out] out the findings; free with cell_findings_free().
- * @return 0; -EINVAL for NULL arguments or wrong kinds; -ENOMEM.
+ * @return 0; -EINVAL for a NULL @p system, @p out, @p cells with
+ *         @p ncells > 0, or a NULL entry of @p cells; -ENOMEM.
  */
 CELL_API int cell_check_set(const cell_config *system,
 			    const cell_config *const *cells, size_t ncells,
 			    cell_findings **out);
 
-/** @brief Destroy a findings list. NULL is a no-op. */
+/** @brief Destroy a findings list. NULL is a no-op.
+ *  @param f the list. */
 CELL_API void cell_findings_free(cell_findings *f);
-/** @brief Number of findings (0 for NULL). */
+/** @brief Number of findings.
+ *  @param f the list. @return the count, 0 for NULL. */
 CELL_API size_t cell_findings_count(const cell_findings *f);
-/** @brief Number of findings of severity CELL_SEVERITY_ERROR (0 for NULL). */
+/** @brief Number of findings of severity CELL_SEVERITY_ERROR.
+ *  @param f the list. @return the count, 0 for NULL. */
 CELL_API size_t cell_findings_errors(const cell_findings *f);
 /**
  * @brief Copy finding @p index.
+ * @param f the list.
+ * @param index 0 .. cell_findings_count() - 1.
+ * @param[out] out receives the finding.
  * @return 0; -EINVAL for NULL; -ERANGE for an index out of range.
  */
 CELL_API int cell_findings_get(const cell_findings *f, size_t index,
 			       struct cell_finding *out);
-/** @brief Symbolic name of a finding code (e.g. "MEM_OVERLAP_PHYS"), a
- *  static string; "UNKNOWN" for an unknown code. */
+/** @brief Symbolic name of a finding code.
+ *  @param code a CELL_CHECK_* value.
+ *  @return a static string such as "MEM_OVERLAP_PHYS"; "UNKNOWN" for an
+ *          unknown code. */
 CELL_API const char *cell_check_code_name(uint32_t code);
+/** @brief Name of a severity.
+ *  @param severity a CELL_SEVERITY_* value.
+ *  @return "error", "warning" or "info", a static string; "unknown" else. */
+CELL_API const char *cell_check_severity_name(uint32_t severity);
 
 /** @} */
 

@@ -22,6 +22,10 @@
 
 #include <libcell/version.h>
 
+/** @def CELL_BEGIN_DECL
+ *  Opens the C-linkage block of a public header (empty in C). */
+/** @def CELL_END_DECL
+ *  Closes the block opened by #CELL_BEGIN_DECL (empty in C). */
 #ifdef __cplusplus
 #define CELL_BEGIN_DECL extern "C" {
 #define CELL_END_DECL }
@@ -109,6 +113,30 @@ CELL_API const char *cell_version(void);
  *        #CELL_VERSION_NUMBER of the headers a program was built with.
  */
 CELL_API uint32_t cell_version_number(void);
+
+/**
+ * @brief Read a whole regular file.
+ * @param ctx error context.
+ * @param path file to read.
+ * @param max largest size accepted, in bytes.
+ * @param[out] out the bytes; free with cell_free().
+ * @param[out] size their number.
+ * @return 0; -EINVAL for NULL arguments or a path that is not a regular
+ *         file; -EISDIR; -EFBIG above @p max; -ENOMEM; the negative errno of
+ *         a failed open/read. The message names @p path.
+ */
+CELL_API int cell_file_read(cell_ctx *ctx, const char *path, size_t max,
+			    uint8_t **out, size_t *size);
+
+/**
+ * @brief Write a file atomically: a temporary file in the same directory,
+ *        fsync, rename over @p path. Readers see the old or the complete new
+ *        content, never a partial one; on failure nothing is left behind.
+ * @return 0; -EINVAL for NULL arguments; the negative errno of the failed
+ *         file operation (-EACCES, -ENOENT, -ENOSPC, ...), naming @p path.
+ */
+CELL_API int cell_file_write(cell_ctx *ctx, const char *path, const void *data,
+			     size_t size);
 
 /** @} */
 

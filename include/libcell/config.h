@@ -52,29 +52,29 @@ CELL_BEGIN_DECL
 
 /** @name Memory region flags (struct cell_memory::flags)
  *  @{ */
-#define CELL_MEM_READ			0x0001ull
-#define CELL_MEM_WRITE			0x0002ull
-#define CELL_MEM_EXECUTE		0x0004ull
-#define CELL_MEM_DMA			0x0008ull
-#define CELL_MEM_IO			0x0010ull
-#define CELL_MEM_COMM_REGION		0x0020ull
-#define CELL_MEM_LOADABLE		0x0040ull
-#define CELL_MEM_ROOTSHARED		0x0080ull
-#define CELL_MEM_NO_HUGEPAGES		0x0100ull
-#define CELL_MEM_IO_UNALIGNED		0x8000ull
-#define CELL_MEM_IO_8			0x10000ull
-#define CELL_MEM_IO_16			0x20000ull
-#define CELL_MEM_IO_32			0x40000ull
-#define CELL_MEM_IO_64			0x80000ull
+#define CELL_MEM_READ			0x0001ull	/**< the cell may read the region */
+#define CELL_MEM_WRITE			0x0002ull	/**< the cell may write the region */
+#define CELL_MEM_EXECUTE		0x0004ull	/**< executable */
+#define CELL_MEM_DMA			0x0008ull	/**< device DMA target */
+#define CELL_MEM_IO			0x0010ull	/**< device memory (mapped uncached) */
+#define CELL_MEM_COMM_REGION		0x0020ull	/**< comm page mapped here */
+#define CELL_MEM_LOADABLE		0x0040ull	/**< root loads images here */
+#define CELL_MEM_ROOTSHARED		0x0080ull	/**< shared with the root */
+#define CELL_MEM_NO_HUGEPAGES		0x0100ull	/**< map with small pages only */
+#define CELL_MEM_IO_UNALIGNED		0x8000ull	/**< sub-page: unaligned ok */
+#define CELL_MEM_IO_8			0x10000ull	/**< sub-page: 8-bit ok */
+#define CELL_MEM_IO_16			0x20000ull	/**< sub-page: 16-bit ok */
+#define CELL_MEM_IO_32			0x40000ull	/**< sub-page: 32-bit ok */
+#define CELL_MEM_IO_64			0x80000ull	/**< sub-page: 64-bit ok */
 /** @} */
 
 /** @name Cell flags (struct cell_desc::flags)
  *  @{ */
-#define CELL_FLAG_PASSIVE_COMMREG		0x00000001u
-#define CELL_FLAG_TEST_DEVICE			0x00000002u
-#define CELL_FLAG_AARCH32			0x00000004u
-#define CELL_FLAG_VIRTUAL_CONSOLE_PERMITTED	0x40000000u
-#define CELL_FLAG_VIRTUAL_CONSOLE_ACTIVE	0x80000000u
+#define CELL_FLAG_PASSIVE_COMMREG		0x00000001u	/**< no comm replies */
+#define CELL_FLAG_TEST_DEVICE			0x00000002u	/**< x86 test device */
+#define CELL_FLAG_AARCH32			0x00000004u	/**< starts in AArch32 */
+#define CELL_FLAG_VIRTUAL_CONSOLE_PERMITTED	0x40000000u	/**< may use hv console */
+#define CELL_FLAG_VIRTUAL_CONSOLE_ACTIVE	0x80000000u	/**< uses hv console */
 /** @} */
 
 /** System flag: the root cell may read the hypervisor console. */
@@ -82,42 +82,42 @@ CELL_BEGIN_DECL
 
 /** @name PCI device types and MSI flags
  *  @{ */
-#define CELL_PCI_TYPE_DEVICE		1u
-#define CELL_PCI_TYPE_BRIDGE		2u
-#define CELL_PCI_TYPE_IVSHMEM		3u
-#define CELL_PCI_MSI_64BITS		0x01u
-#define CELL_PCI_MSI_MASKABLE		0x02u
-#define CELL_PCI_EXT_CAP		0x8000u
-#define CELL_PCICAPS_WRITE		0x0001u
+#define CELL_PCI_TYPE_DEVICE		1u	/**< a PCI function */
+#define CELL_PCI_TYPE_BRIDGE		2u	/**< a PCI bridge */
+#define CELL_PCI_TYPE_IVSHMEM		3u	/**< a virtual shared-memory device */
+#define CELL_PCI_MSI_64BITS		0x01u	/**< MSI capability with 64-bit addresses */
+#define CELL_PCI_MSI_MASKABLE		0x02u	/**< MSI capability with per-vector masking */
+#define CELL_PCI_EXT_CAP		0x8000u	/**< extended capability id */
+#define CELL_PCICAPS_WRITE		0x0001u	/**< the cell may write the capability */
 /** @} */
 
 /** @name Console types and flags (struct cell_console)
  *  @{ */
-#define CELL_CON_TYPE_NONE		0x0000u
-#define CELL_CON_TYPE_EFIFB		0x0001u
-#define CELL_CON_TYPE_8250		0x0002u
-#define CELL_CON_TYPE_PL011		0x0003u
-#define CELL_CON_TYPE_XUARTPS		0x0004u
-#define CELL_CON_TYPE_MVEBU		0x0005u
-#define CELL_CON_TYPE_HSCIF		0x0006u
-#define CELL_CON_TYPE_SCIFA		0x0007u
-#define CELL_CON_TYPE_IMX		0x0008u
-#define CELL_CON_TYPE_IMX_LPUART	0x0009u
-#define CELL_CON_TYPE_SCIF		0x000au
-#define CELL_CON_ACCESS_MMIO		0x0001u
-#define CELL_CON_REGDIST_4		0x0002u
-#define CELL_CON_FB_1920x1080		0x0004u
-#define CELL_CON_INVERTED_GATE		0x1000u
-#define CELL_CON_MDR_QUIRK		0x2000u
+#define CELL_CON_TYPE_NONE		0x0000u	/**< no console */
+#define CELL_CON_TYPE_EFIFB		0x0001u	/**< EFI framebuffer */
+#define CELL_CON_TYPE_8250		0x0002u	/**< 8250/16550 UART */
+#define CELL_CON_TYPE_PL011		0x0003u	/**< ARM PL011 UART */
+#define CELL_CON_TYPE_XUARTPS		0x0004u	/**< Xilinx PS UART */
+#define CELL_CON_TYPE_MVEBU		0x0005u	/**< Marvell EBU UART */
+#define CELL_CON_TYPE_HSCIF		0x0006u	/**< Renesas HSCIF */
+#define CELL_CON_TYPE_SCIFA		0x0007u	/**< Renesas SCIFA */
+#define CELL_CON_TYPE_IMX		0x0008u	/**< i.MX UART */
+#define CELL_CON_TYPE_IMX_LPUART	0x0009u	/**< i.MX low-power UART */
+#define CELL_CON_TYPE_SCIF		0x000au	/**< Renesas SCIF */
+#define CELL_CON_ACCESS_MMIO		0x0001u	/**< MMIO (else port I/O) */
+#define CELL_CON_REGDIST_4		0x0002u	/**< registers 4 bytes apart (else 1) */
+#define CELL_CON_FB_1920x1080		0x0004u	/**< framebuffer of 1920x1080 (else 1024x768) */
+#define CELL_CON_INVERTED_GATE		0x1000u	/**< clear (not set) the gate bit */
+#define CELL_CON_MDR_QUIRK		0x2000u	/**< UART needs the MDR register quirk */
 /** @} */
 
 /** @name IOMMU types (struct cell_iommu::type)
  *  @{ */
-#define CELL_IOMMU_AMD			1u
-#define CELL_IOMMU_INTEL		2u
-#define CELL_IOMMU_SMMUV3		3u
-#define CELL_IOMMU_PVU			4u
-#define CELL_IOMMU_ARM_MMU500		5u
+#define CELL_IOMMU_AMD			1u	/**< AMD-Vi */
+#define CELL_IOMMU_INTEL		2u	/**< Intel VT-d */
+#define CELL_IOMMU_SMMUV3		3u	/**< ARM SMMUv3 */
+#define CELL_IOMMU_PVU			4u	/**< TI peripheral virtualisation unit */
+#define CELL_IOMMU_ARM_MMU500		5u	/**< ARM MMU-500 (SMMUv2) */
 /** Number of IOMMU unit slots in a system configuration. */
 #define CELL_IOMMU_MAX			8u
 /** @} */
@@ -132,8 +132,8 @@ struct cell_memory {
 
 /** An x86 CAT cache partition. */
 struct cell_cache {
-	uint32_t start;
-	uint32_t size;
+	uint32_t start;		/**< first cache way or bit of the partition */
+	uint32_t size;		/**< number of ways or bits */
 	uint8_t type;		/**< 1 L3 code, 2 L3 data, 3 L3 */
 	uint8_t padding;	/**< on-disk padding byte, kept for exact round trips */
 	uint16_t flags;		/**< bit 0: ROOTSHARED */
@@ -142,54 +142,54 @@ struct cell_cache {
 /** An interrupt-controller grant: 128 interrupt lines from pin_base. */
 struct cell_irqchip {
 	uint64_t address;	/**< GICD base on ARM, IOAPIC base on x86 */
-	uint32_t id;
+	uint32_t id;		/**< IOAPIC id on x86; unused on ARM */
 	uint32_t pin_base;	/**< first INTID covered (multiple of 32 on ARM) */
 	uint32_t pin_bitmap[4];	/**< bit n of word w: INTID pin_base + 32 w + n */
 };
 
 /** An x86 port-I/O whitelist entry. */
 struct cell_pio {
-	uint16_t base;
-	uint16_t length;
+	uint16_t base;		/**< first port */
+	uint16_t length;	/**< number of ports */
 };
 
 /** A PCI function assigned to the cell. */
 struct cell_pci_device {
 	uint8_t type;			/**< CELL_PCI_TYPE_* */
 	uint8_t iommu;			/**< IOMMU unit index */
-	uint16_t domain;
-	uint16_t bdf;
+	uint16_t domain;	/**< PCI segment */
+	uint16_t bdf;		/**< bus << 8 | device << 3 | function */
 	uint16_t caps_start;		/**< first entry in the capability array */
-	uint32_t bar_mask[6];
-	uint16_t num_caps;
-	uint8_t num_msi_vectors;
+	uint32_t bar_mask[6];	/**< writable bits of each BAR */
+	uint16_t num_caps;	/**< number of capability entries from caps_start */
+	uint8_t num_msi_vectors;	/**< MSI vectors, 0 without MSI */
 	uint8_t msi_flags;		/**< CELL_PCI_MSI_* bits; other bits kept */
-	uint16_t num_msix_vectors;
-	uint16_t msix_region_size;
-	uint64_t msix_address;
-	uint32_t shmem_regions_start;
-	uint8_t shmem_dev_id;
-	uint8_t shmem_peers;
-	uint16_t shmem_protocol;
+	uint16_t num_msix_vectors;	/**< MSI-X vectors, 0 without MSI-X */
+	uint16_t msix_region_size;	/**< size of the MSI-X table region */
+	uint64_t msix_address;	/**< physical address of the MSI-X table */
+	uint32_t shmem_regions_start;	/**< ivshmem: first of its memory regions */
+	uint8_t shmem_dev_id;	/**< ivshmem: this peer's id */
+	uint8_t shmem_peers;	/**< ivshmem: maximum number of peers */
+	uint16_t shmem_protocol;	/**< ivshmem: CELL_ABI_SHMEM_PROTO_* value */
 };
 
 /** A PCI capability the cell may access. */
 struct cell_pci_capability {
 	uint16_t id;		/**< capability id, | CELL_PCI_EXT_CAP for extended */
-	uint16_t start;
-	uint16_t len;
+	uint16_t start;		/**< offset in configuration space */
+	uint16_t len;		/**< length in bytes */
 	uint16_t flags;		/**< CELL_PCICAPS_WRITE */
 };
 
 /** A UART or framebuffer console description. */
 struct cell_console {
-	uint64_t address;
-	uint32_t size;
+	uint64_t address;	/**< MMIO address or I/O port */
+	uint32_t size;		/**< size of the register window */
 	uint16_t type;		/**< CELL_CON_TYPE_* */
 	uint16_t flags;		/**< CELL_CON_* flags */
-	uint32_t divider;
-	uint32_t gate_nr;
-	uint64_t clock_reg;
+	uint32_t divider;	/**< baud-rate divider, 0 to keep the firmware's */
+	uint32_t gate_nr;	/**< clock gate bit in clock_reg */
+	uint64_t clock_reg;	/**< clock gate register, 0 if none */
 };
 
 /**
@@ -199,15 +199,15 @@ struct cell_console {
  * plus @ref tipvu_tlb_size for every other type), so round trips are exact.
  */
 struct cell_iommu {
-	uint32_t type;
-	uint32_t size;
-	uint64_t base;
-	uint16_t amd_bdf;
-	uint8_t amd_base_cap;
-	uint8_t amd_msi_cap;
-	uint32_t amd_features;
-	uint64_t tipvu_tlb_base;
-	uint32_t tipvu_tlb_size;
+	uint32_t type;		/**< CELL_IOMMU_* */
+	uint32_t size;		/**< size of the register window */
+	uint64_t base;		/**< register base; 0 marks an unused slot */
+	uint16_t amd_bdf;	/**< AMD: PCI address of the IOMMU function */
+	uint8_t amd_base_cap;	/**< AMD: offset of the IOMMU capability */
+	uint8_t amd_msi_cap;	/**< AMD: offset of the MSI capability */
+	uint32_t amd_features;	/**< AMD: feature bits */
+	uint64_t tipvu_tlb_base;	/**< TI PVU: TLB base address */
+	uint32_t tipvu_tlb_size;	/**< TI PVU: TLB size (raw bytes otherwise) */
 	uint32_t reserved;	/**< must be zero */
 };
 
@@ -217,42 +217,42 @@ struct cell_desc {
 	char name[32];			/**< NUL-terminated, at most 31 chars */
 	uint32_t id;			/**< set by the driver; 0 for the root */
 	uint32_t flags;			/**< CELL_FLAG_* bits; unknown bits kept */
-	uint32_t vpci_irq_base;
+	uint32_t vpci_irq_base;	/**< first SPI (ARM) or pin of the virtual PCI host */
 	uint32_t reserved;		/**< must be zero */
-	uint64_t cpu_reset_address;
-	uint64_t msg_reply_timeout;
-	struct cell_console console;
+	uint64_t cpu_reset_address;	/**< ARM: entry address of the first CPU */
+	uint64_t msg_reply_timeout;	/**< comm-region reply timeout, 0 = wait forever */
+	struct cell_console console;	/**< console the cell may use */
 };
 
 /** Platform information of a system configuration. Both the ARM and the x86
  *  members are present; the ones matching the architecture are encoded. */
 struct cell_platform {
-	uint64_t pci_mmconfig_base;
-	uint8_t pci_mmconfig_end_bus;
-	uint8_t pci_is_virtual;
+	uint64_t pci_mmconfig_base;	/**< ECAM base of the (virtual) PCI host, 0 if none */
+	uint8_t pci_mmconfig_end_bus;	/**< last bus number of the ECAM window */
+	uint8_t pci_is_virtual;	/**< 1 if the PCI host is emulated by the hypervisor */
 	uint16_t pci_domain;		/**< 0xffff: no linux,pci-domain */
-	uint8_t arm_maintenance_irq;
-	uint8_t arm_gic_version;
-	uint16_t x86_pm_timer_address;
-	uint64_t arm_gicd_base;
-	uint64_t arm_gicc_base;
-	uint64_t arm_gich_base;
-	uint64_t arm_gicv_base;
-	uint64_t arm_gicr_base;
-	uint8_t x86_apic_mode;
+	uint8_t arm_maintenance_irq;	/**< ARM: GIC maintenance interrupt (PPI INTID) */
+	uint8_t arm_gic_version;	/**< ARM: 2 or 3 */
+	uint16_t x86_pm_timer_address;	/**< x86: ACPI PM timer port */
+	uint64_t arm_gicd_base;	/**< ARM: GIC distributor */
+	uint64_t arm_gicc_base;	/**< ARM: GICv2 CPU interface */
+	uint64_t arm_gich_base;	/**< ARM: GICv2 hypervisor interface */
+	uint64_t arm_gicv_base;	/**< ARM: GICv2 virtual CPU interface */
+	uint64_t arm_gicr_base;	/**< ARM: GICv3 redistributors */
+	uint8_t x86_apic_mode;	/**< x86: CELL_ABI_APIC_MODE_* */
 	uint8_t reserved[3];		/**< must be zero */
-	uint32_t x86_vtd_interrupt_limit;
-	uint32_t x86_tsc_khz;
-	uint32_t x86_apic_khz;
+	uint32_t x86_vtd_interrupt_limit;	/**< x86: VT-d interrupt remapping entries */
+	uint32_t x86_tsc_khz;	/**< x86: TSC frequency */
+	uint32_t x86_apic_khz;	/**< x86: APIC timer frequency */
 };
 
 /** Header fields of a system configuration. */
 struct cell_system {
 	uint32_t flags;			/**< CELL_SYS_* bits */
 	uint32_t reserved;		/**< must be zero */
-	struct cell_memory hypervisor_memory;
-	struct cell_console debug_console;
-	struct cell_platform platform;
+	struct cell_memory hypervisor_memory;	/**< memory reserved for the hypervisor */
+	struct cell_console debug_console;	/**< console of the hypervisor */
+	struct cell_platform platform;		/**< GIC, PCI and IOMMU description */
 };
 
 /** A decoded or built configuration. */
@@ -282,7 +282,7 @@ CELL_API int cell_config_new(cell_ctx *ctx, cell_config **out, uint32_t kind,
  * @return 0;
  *   -EINVAL for NULL arguments;
  *   -EBADMSG for a wrong signature, an unsupported revision or architecture,
- *            non-zero reserved bytes;
+ *            non-zero reserved bytes, a cpu_set_size of 0;
  *   -ENODATA for an empty or truncated header;
  *   -EOVERFLOW when an array runs past the end or the counts overflow;
  *   -E2BIG for trailing bytes after the last array;
@@ -306,6 +306,7 @@ CELL_API void cell_config_free(cell_config *cfg);
 
 /**
  * @brief Deep copy.
+ * @param cfg configuration to copy.
  * @param[out] out the copy, owned by the caller.
  * @return 0, -EINVAL, -ENOMEM.
  */
@@ -333,6 +334,7 @@ CELL_API int cell_config_encode(const cell_config *cfg, void *buf, size_t size,
 
 /**
  * @brief Encode into a new buffer.
+ * @param cfg configuration.
  * @param[out] out receives the bytes; free with cell_free().
  * @param[out] size receives their number.
  * @return as cell_config_encode() (never -ENOSPC), plus -ENOMEM.
@@ -428,7 +430,9 @@ CELL_API uint32_t cell_config_cpu_set_size(const cell_config *cfg);
 CELL_API int cell_config_set_cpu_set_size(cell_config *cfg, uint32_t bytes);
 /**
  * @brief The CPUs of the cell as a sorted list of CPU numbers.
- * @param out receives up to @p max numbers; may be NULL when @p max is 0.
+ * @param cfg configuration.
+ * @param[out] out receives up to @p max numbers; may be NULL when @p max is 0.
+ * @param max capacity of @p out.
  * @return the total number of CPUs in the set (may exceed @p max), or -EINVAL.
  */
 CELL_API int cell_config_cpus(const cell_config *cfg, uint32_t *out, uint32_t max);
@@ -553,7 +557,31 @@ CELL_API int cell_config_stream_id_remove(cell_config *cfg, uint32_t index);
 /** @} */
 
 /**
+ * @brief Carve a physical range out of every memory region.
+ *
+ * Each region whose physical side overlaps [@p base, @p base + @p size) is
+ * shrunk or split so that no region maps the range any more; the guest side
+ * of a split piece keeps its offset to the physical side. COMM_REGION
+ * regions have no physical side and are left alone. Used to hand an MMIO
+ * window from the root cell to another cell.
+ *
+ * @return the number of regions removed, shrunk or split (0 when none
+ *         overlapped); -EINVAL for NULL or a range wrapping past 2^64;
+ *         -EOVERFLOW or -ENOMEM when a split cannot be inserted.
+ */
+CELL_API int cell_config_memory_carve(cell_config *cfg, uint64_t base,
+				      uint64_t size);
+
+/**
+ * @brief Index of the first memory region equal to @p m in every field.
+ * @return the index; -ENOENT when there is none; -EINVAL for NULL.
+ */
+CELL_API int cell_config_memory_find(const cell_config *cfg,
+				     const struct cell_memory *m);
+
+/**
  * @brief Lossless JSON form of a configuration (see docs/config-json.md).
+ * @param cfg configuration.
  * @param[out] out NUL-terminated JSON text; free with cell_free().
  * @return 0; -EINVAL; -ENOMEM.
  */
@@ -561,6 +589,7 @@ CELL_API int cell_config_to_json(const cell_config *cfg, char **out);
 
 /**
  * @brief Build a configuration from its JSON form.
+ * @param ctx  error context; must outlive the configuration.
  * @param[out] out new configuration, owned by the caller.
  * @param json NUL-terminated JSON text.
  * @return 0; -EINVAL for NULL; -EBADMSG for invalid JSON, a missing or

@@ -19,4 +19,16 @@
 /* Print "cellctl: <fmt>\n" to stderr. */
 void cellctl_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* Device-tree discovery reports (dt.c). */
+int cellctl_gic(cell_ctx *ctx, int argc, char **argv);
+int cellctl_pci(cell_ctx *ctx, int argc, char **argv);
+/* cellctl config: decode, encode, show (tools/cellctl/config.c). */
+int cellctl_config(cell_ctx *ctx, int argc, char **argv);
+
+/*
+ * cellctl config check (tools/cellctl/check.c): argv[0] = "check", then the
+ * options and files; the "config" group dispatches to it.
+ */
+int cellctl_config_check(cell_ctx *ctx, int argc, char **argv);
+
 #endif /* CELLCTL_H */

@@ -15,6 +15,10 @@ struct command {
 /* Each command group adds one line here and its entry point to cellctl.h. */
 static const struct command commands[] = {
 	{ "help", NULL, "help                                  this text" },
+	{ "gic", cellctl_gic, "gic [--json] FILE.dtb                 GICs, redistributors, ITS, CPUs of a DTB" },
+	{ "pci", cellctl_pci, "pci [--json] FILE.dtb                 PCI host bridges: windows, MSI, INTx of a DTB" },
+	{ "config", cellctl_config,
+	  "config decode|encode|show ...         convert and inspect .cell files" },
 };
 
 void cellctl_err(const char *fmt, ...)

@@ -1,0 +1,553 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* Device-tree helpers on top of libfdt: cells, reg, ranges, phandles. */
+#include <stdio.h>
+#include <string.h>
+
+#include "fdt_util.h"
+
+#define PATH(node, buf) cell__fdt_path(fdt, (node), (buf), sizeof(buf))
+
+int cell__fdt_check(cell_ctx *ctx, const void *fdt, size_t size)
+{
+	int ret;
+
+	if (!fdt)
+		return cell__err(ctx, -EINVAL, "device tree: no blob given");
+	if (size < sizeof(struct fdt_header))
+		return cell__err(ctx, -EBADMSG,
+				 "device tree: %zu bytes is shorter than a header",
+				 size);
+	ret = fdt_check_full(fdt, size);
+	if (ret)
+		return cell__err(ctx, -EBADMSG,
+				 "device tree: invalid blob: %s",
+				 fdt_strerror(ret));
+	return 0;
+}
+
+const char *cell__fdt_path(const void *fdt, int node, char *buf, size_t len)
+{
+	if (!len)
+		return buf;
+	if (fdt_get_path(fdt, node, buf, len > INT32_MAX ? INT32_MAX : (int)len))
+		snprintf(buf, len, "<node at offset %d>", node);
+	return buf;
+}
+
+uint64_t cell__fdt_read64(const void *p, unsigned int n)
+{
+	const uint8_t *b = p;
+	uint64_t v = 0;
+	unsigned int i;
+
+	for (i = 0; i < n; i++)
+		v = v << 32 | fdt32_ld((const fdt32_t *)(const void *)(b + 4 * i));
+	return v;
+}
+
+int cell__fdt_u32(cell_ctx *ctx, const void *fdt, int node, const char *name,
+		  uint32_t dflt, uint32_t max, uint32_t *out)
+{
+	char path[CELL__FDT_PATH_MAX];
+	const void *p;
+	uint32_t v;
+	int len;
+
+	p = fdt_getprop(fdt, node, name, &len);
+	if (!p) {
+		if (len != -FDT_ERR_NOTFOUND)
+			return cell__err(ctx, -EINVAL, "%s: cannot read %s: %s",
+					 PATH(node, path), name,
+					 fdt_strerror(len));
+		*out = dflt;
+		return 0;
+	}
+	if (len != 4)
+		return cell__err(ctx, -EINVAL,
+				 "%s: %s is %d bytes, expected one cell (4)",
+				 PATH(node, path), name, len);
+	v = fdt32_ld(p);
+	if (v > max)
+		return cell__err(ctx, -EINVAL,
+				 "%s: %s = %u is not supported (0..%u)",
+				 PATH(node, path), name, v, max);
+	*out = v;
+	return 1;
+}
+
+int cell__fdt_cells(cell_ctx *ctx, const void *fdt, int node,
+		    uint32_t *ac, uint32_t *sc)
+{
+	uint32_t a, s;
+	int ret;
+
+	ret = cell__fdt_u32(ctx, fdt, node, "#address-cells", 2,
+			    CELL__FDT_MAX_CELLS, &a);
+	if (ret < 0)
+		return ret;
+	ret = cell__fdt_u32(ctx, fdt, node, "#size-cells", 1,
+			    CELL__FDT_MAX_CELLS, &s);
+	if (ret < 0)
+		return ret;
+	*ac = a;
+	*sc = s;
+	return 0;
+}
+
+int cell__fdt_parent_cells(cell_ctx *ctx, const void *fdt, int node,
+			   uint32_t *ac, uint32_t *sc)
+{
+	char path[CELL__FDT_PATH_MAX];
+	int parent = fdt_parent_offset(fdt, node);
+
+	if (parent < 0)
+		return cell__err(ctx, -EINVAL, "%s: node has no parent bus",
+				 PATH(node, path));
+	return cell__fdt_cells(ctx, fdt, parent, ac, sc);
+}
+
+int cell__fdt_interrupt_cells(cell_ctx *ctx, const void *fdt, int node,
+			      uint32_t *out)
+{
+	char path[CELL__FDT_PATH_MAX];
+	uint32_t v;
+	int ret;
+
+	ret = cell__fdt_u32(ctx, fdt, node, "#interrupt-cells", 0, 8, &v);
+	if (ret < 0)
+		return ret;
+	if (ret == 0)
+		return cell__err(ctx, -ENOENT, "%s: no #interrupt-cells",
+				 PATH(node, path));
+	*out = v;
+	return 0;
+}
+
+int cell__fdt_msi_cells(cell_ctx *ctx, const void *fdt, int node,
+			uint32_t *out)
+{
+	int ret = cell__fdt_u32(ctx, fdt, node, "#msi-cells", 0, 8, out);
+
+	return ret < 0 ? ret : 0;
+}
+
+/* Size in bytes of one `reg` entry of @node; sets the parent's cells. */
+static int reg_layout(cell_ctx *ctx, const void *fdt, int node,
+		      uint32_t *ac, uint32_t *sc, const void **prop, int *count)
+{
+	char path[CELL__FDT_PATH_MAX];
+	const void *p;
+	int len, ret;
+	uint32_t entry;
+
+	ret = cell__fdt_parent_cells(ctx, fdt, node, ac, sc);
+	if (ret)
+		return ret;
+	p = fdt_getprop(fdt, node, "reg", &len);
+	if (!p) {
+		if (len != -FDT_ERR_NOTFOUND)
+			return cell__err(ctx, -EINVAL, "%s: cannot read reg: %s",
+					 PATH(node, path), fdt_strerror(len));
+		*prop = NULL;
+		*count = 0;
+		return 0;
+	}
+	entry = 4 * (*ac + *sc);
+	if (!entry)
+		return cell__err(ctx, -EINVAL,
+				 "%s: reg present but parent has #address-cells = #size-cells = 0",
+				 PATH(node, path));
+	if (len % entry)
+		return cell__err(ctx, -EINVAL,
+				 "%s: reg is %d bytes, not a multiple of %u (%u address + %u size cells): truncated",
+				 PATH(node, path), len, entry, *ac, *sc);
+	*prop = p;
+	*count = len / (int)entry;
+	return 0;
+}
+
+int cell__fdt_reg_count(cell_ctx *ctx, const void *fdt, int node)
+{
+	const void *p;
+	uint32_t ac, sc;
+	int count, ret;
+
+	ret = reg_layout(ctx, fdt, node, &ac, &sc, &p, &count);
+	return ret ? ret : count;
+}
+
+/* Decode @sc size cells at @p, refusing values above 64 bits. */
+static int read_size(cell_ctx *ctx, const void *fdt, int node,
+		     const char *prop, const uint8_t *p, uint32_t sc,
+		     uint64_t *out)
+{
+	char path[CELL__FDT_PATH_MAX];
+	uint32_t i;
+
+	for (i = 0; i + 2 < sc; i++)
+		if (fdt32_ld((const fdt32_t *)(const void *)(p + 4 * i)))
+			return cell__err(ctx, -ERANGE,
+					 "%s: %s size does not fit in 64 bits",
+					 PATH(node, path), prop);
+	*out = sc > 2 ? cell__fdt_read64(p + 4 * (sc - 2), 2)
+		      : cell__fdt_read64(p, sc);
+	return 0;
+}
+
+static void read_addr(const uint8_t *p, uint32_t ac, struct cell__fdt_addr *a)
+{
+	uint32_t i;
+
+	memset(a, 0, sizeof(*a));
+	a->cells = ac;
+	for (i = 0; i < ac; i++)
+		a->w[i] = fdt32_ld((const fdt32_t *)(const void *)(p + 4 * i));
+}
+
+int cell__fdt_reg(cell_ctx *ctx, const void *fdt, int node, int idx,
+		  struct cell__fdt_addr *addr, uint64_t *size)
+{
+	char path[CELL__FDT_PATH_MAX];
+	struct cell__fdt_addr a;
+	const uint8_t *p;
+	const void *prop;
+	uint32_t ac, sc;
+	uint64_t s;
+	int count, ret;
+
+	ret = reg_layout(ctx, fdt, node, &ac, &sc, &prop, &count);
+	if (ret)
+		return ret;
+	if (idx < 0 || idx >= count)
+		return cell__err(ctx, -ENOENT, "%s: reg has %d entries, no entry %d",
+				 PATH(node, path), count, idx);
+	p = (const uint8_t *)prop + (size_t)idx * 4 * (ac + sc);
+	read_addr(p, ac, &a);
+	ret = read_size(ctx, fdt, node, "reg", p + 4 * ac, sc, &s);
+	if (ret)
+		return ret;
+	*addr = a;
+	*size = s;
+	return 0;
+}
+
+int cell__fdt_is_pci_bus(const void *fdt, int node)
+{
+	const char *t;
+	int len;
+
+	t = fdt_getprop(fdt, node, "device_type", &len);
+	if (!t || len < 1 || t[len - 1] != '\0')
+		return 0;
+	return !strcmp(t, "pci") || !strcmp(t, "pciex");
+}
+
+/* Low 64 bits of an address; sets *hi_nonzero when cells above are set. */
+static uint64_t addr_low64(const struct cell__fdt_addr *a, int skip_first,
+			   int *hi_nonzero)
+{
+	uint32_t i, top = a->cells > 2 ? a->cells - 2 : 0;
+	uint64_t v = 0;
+
+	*hi_nonzero = 0;
+	for (i = skip_first ? 1 : 0; i < top; i++)
+		if (a->w[i])
+			*hi_nonzero = 1;
+	for (i = top; i < a->cells; i++)
+		v = v << 32 | a->w[i];
+	return v;
+}
+
+/*
+ * Map @a (child space of @bus) into the space of @bus's parent through one
+ * `ranges` property. Returns 0 and fills *out, or a negative errno.
+ */
+static int map_one(cell_ctx *ctx, const void *fdt, int bus,
+		   const struct cell__fdt_addr *a, struct cell__fdt_addr *out)
+{
+	char path[CELL__FDT_PATH_MAX];
+	uint32_t ac, sc, pac, psc, i, n, entry;
+	const uint8_t *r;
+	int parent, len, ret, pci, hi;
+	uint64_t lo;
+
+	parent = fdt_parent_offset(fdt, bus);
+	if (parent < 0)
+		return cell__err(ctx, -EINVAL, "%s: no parent bus", PATH(bus, path));
+	ret = cell__fdt_cells(ctx, fdt, bus, &ac, &sc);
+	if (ret)
+		return ret;
+	ret = cell__fdt_cells(ctx, fdt, parent, &pac, &psc);
+	if (ret)
+		return ret;
+	if (a->cells != ac)
+		return cell__err(ctx, -EINVAL,
+				 "%s: address of %u cells in a bus of #address-cells = %u",
+				 PATH(bus, path), a->cells, ac);
+	pci = ac == 3 && cell__fdt_is_pci_bus(fdt, bus);
+	lo = addr_low64(a, pci, &hi);
+	r = fdt_getprop(fdt, bus, "ranges", &len);
+	if (!r) {
+		if (len != -FDT_ERR_NOTFOUND)
+			return cell__err(ctx, -EINVAL, "%s: cannot read ranges: %s",
+					 PATH(bus, path), fdt_strerror(len));
+		return cell__err(ctx, -ERANGE,
+				 "%s: no ranges property: its child addresses are not CPU-addressable",
+				 PATH(bus, path));
+	}
+	if (len == 0) {
+		/* Identity: same value, re-expressed in the parent's cells. */
+		if (pac < 2 && lo >> (32 * pac))
+			hi = 1;
+		if (hi && pac <= 2)
+			return cell__err(ctx, -ERANGE,
+					 "%s: address does not fit the parent's %u address cells",
+					 PATH(bus, path), pac);
+		memset(out, 0, sizeof(*out));
+		out->cells = pac;
+		for (i = 0; i < pac && i < 2; i++)
+			out->w[pac - 1 - i] = (uint32_t)(lo >> (32 * i));
+		if (pac > 2 && !pci)
+			for (i = 0; i + 2 < pac && i + 2 < a->cells; i++)
+				out->w[pac - 3 - i] = a->w[a->cells - 3 - i];
+		return 0;
+	}
+	entry = 4 * (ac + pac + sc);
+	if (!entry || len % entry)
+		return cell__err(ctx, -EINVAL,
+				 "%s: ranges is %d bytes, not a multiple of %u (%u child + %u parent + %u size cells): truncated",
+				 PATH(bus, path), len, entry, ac, pac, sc);
+	n = (uint32_t)len / entry;
+	for (i = 0; i < n; i++, r += entry) {
+		struct cell__fdt_addr c, p;
+		uint64_t clo, plo, size;
+		int chi, phi, match = 1;
+		uint32_t k;
+
+		read_addr(r, ac, &c);
+		read_addr(r + 4 * ac, pac, &p);
+		ret = read_size(ctx, fdt, bus, "ranges", r + 4 * (ac + pac), sc,
+				&size);
+		if (ret)
+			return ret;
+		clo = addr_low64(&c, pci, &chi);
+		if (pci) {
+			uint32_t as = CELL__PCI_SPACE(a->w[0]);
+			uint32_t cs = CELL__PCI_SPACE(c.w[0]);
+
+			/* MEM32 and MEM64 windows are both memory. */
+			if ((as >= 2) != (cs >= 2) || (as < 2 && as != cs))
+				match = 0;
+		} else {
+			for (k = 0; k + 2 < ac; k++)
+				if (a->w[k] != c.w[k])
+					match = 0;
+		}
+		if (!match || lo < clo || lo - clo >= size)
+			continue;
+		plo = addr_low64(&p, 0, &phi);
+		if (plo + (lo - clo) < plo)
+			return cell__err(ctx, -ERANGE,
+					 "%s: translated address overflows 64 bits",
+					 PATH(bus, path));
+		*out = p;
+		plo += lo - clo;
+		for (k = 0; k < pac && k < 2; k++)
+			out->w[pac - 1 - k] = (uint32_t)(plo >> (32 * k));
+		return 0;
+	}
+	return cell__err(ctx, -ERANGE,
+			 "%s: address 0x%llx is outside every ranges window",
+			 PATH(bus, path), (unsigned long long)lo);
+}
+
+int cell__fdt_translate(cell_ctx *ctx, const void *fdt, int bus,
+			const struct cell__fdt_addr *addr, uint64_t *cpu)
+{
+	char path[CELL__FDT_PATH_MAX];
+	struct cell__fdt_addr a = *addr, next;
+	int depth = 0, ret, hi;
+	uint64_t v;
+
+	if (a.cells > CELL__FDT_MAX_CELLS)
+		return cell__err(ctx, -EINVAL, "%s: address of %u cells",
+				 PATH(bus, path), a.cells);
+	while (bus > 0) {
+		/* libfdt bounds the depth, this only guards against misuse. */
+		if (++depth > 64)
+			return cell__err(ctx, -ELOOP, "%s: tree too deep",
+					 PATH(bus, path));
+		ret = map_one(ctx, fdt, bus, &a, &next);
+		if (ret)
+			return ret;
+		a = next;
+		bus = fdt_parent_offset(fdt, bus);
+		if (bus < 0)
+			return cell__err(ctx, -EINVAL,
+					 "device tree: cannot find a parent node: %s",
+					 fdt_strerror(bus));
+	}
+	v = addr_low64(&a, 0, &hi);
+	if (hi)
+		return cell__err(ctx, -ERANGE,
+				 "%s: CPU address wider than 64 bits",
+				 PATH(bus, path));
+	*cpu = v;
+	return 0;
+}
+
+int cell__fdt_reg_cpu(cell_ctx *ctx, const void *fdt, int node, int idx,
+		      uint64_t *cpu, uint64_t *size)
+{
+	struct cell__fdt_addr a;
+	uint64_t s, c;
+	int ret;
+
+	ret = cell__fdt_reg(ctx, fdt, node, idx, &a, &s);
+	if (ret)
+		return ret;
+	ret = cell__fdt_translate(ctx, fdt, fdt_parent_offset(fdt, node), &a,
+				  &c);
+	if (ret)
+		return ret;
+	*cpu = c;
+	*size = s;
+	return 0;
+}
+
+int cell__fdt_phandle(cell_ctx *ctx, const void *fdt, uint32_t phandle,
+		      int user, const char *prop, int *out)
+{
+	char path[CELL__FDT_PATH_MAX];
+	int node;
+
+	if (phandle == 0 || phandle == (uint32_t)-1)
+		return cell__err(ctx, -EINVAL, "%s: %s: invalid phandle 0x%x",
+				 PATH(user, path), prop, phandle);
+	node = fdt_node_offset_by_phandle(fdt, phandle);
+	if (node < 0)
+		return cell__err(ctx, -ENOENT,
+				 "%s: %s: phandle 0x%x refers to no node",
+				 PATH(user, path), prop, phandle);
+	*out = node;
+	return 0;
+}
+
+int cell__fdt_interrupt_parent(cell_ctx *ctx, const void *fdt, int node,
+			       int *out)
+{
+	char path[CELL__FDT_PATH_MAX];
+	int cur = node, steps, ret, len;
+	const void *p;
+
+	for (steps = 0; steps < CELL__FDT_MAX_CHAIN; steps++) {
+		int holder = cur, target;
+
+		/* The nearest ancestor (or self) carrying interrupt-parent. */
+		while (holder >= 0 &&
+		       !(p = fdt_getprop(fdt, holder, "interrupt-parent", &len)))
+			holder = fdt_parent_offset(fdt, holder);
+		if (holder < 0)
+			return cell__err(ctx, -ENOENT,
+					 "%s: no interrupt-parent in the node or its ancestors",
+					 PATH(node, path));
+		if (len != 4)
+			return cell__err(ctx, -EINVAL,
+					 "%s: interrupt-parent is %d bytes, expected 4",
+					 PATH(holder, path), len);
+		ret = cell__fdt_phandle(ctx, fdt, fdt32_ld(p), holder,
+					"interrupt-parent", &target);
+		if (ret)
+			return ret;
+		if (fdt_getprop(fdt, target, "interrupt-controller", NULL) ||
+		    fdt_getprop(fdt, target, "interrupt-map", NULL)) {
+			*out = target;
+			return 0;
+		}
+		cur = target;
+	}
+	return cell__err(ctx, -ELOOP,
+			 "%s: interrupt-parent chain longer than %d (loop?)",
+			 PATH(node, path), CELL__FDT_MAX_CHAIN);
+}
+
+int cell__fdt_enabled(const void *fdt, int node)
+{
+	const char *s;
+	int len;
+
+	s = fdt_getprop(fdt, node, "status", &len);
+	if (!s)
+		return 1;
+	if (len < 1 || s[len - 1] != '\0')
+		return 0;
+	return !strcmp(s, "okay") || !strcmp(s, "ok");
+}
+
+void cell__fdt_compat(const void *fdt, int node, char *buf, size_t len)
+{
+	const char *s;
+	int plen;
+
+	if (!len)
+		return;
+	buf[0] = '\0';
+	s = fdt_getprop(fdt, node, "compatible", &plen);
+	if (s && plen > 0)
+		snprintf(buf, len, "%.*s", (int)strnlen(s, (size_t)plen), s);
+}
+
+int cell__fdt_gic_version(const void *fdt, int node)
+{
+	static const char *const v3[] = {
+		"arm,gic-v3", "qcom,msm8996-gic-v3",
+	};
+	static const char *const v2[] = {
+		"arm,gic-400", "arm,cortex-a15-gic", "arm,cortex-a9-gic",
+		"arm,cortex-a7-gic", "arm,cortex-a5-gic", "arm,arm11mp-gic",
+		"arm,arm1176jzf-devchip-gic", "arm,eb11mp-gic", "arm,pl390",
+		"arm,tc11mp-gic", "qcom,msm-8660-qgic", "qcom,msm-qgic2",
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(v3) / sizeof(v3[0]); i++)
+		if (!fdt_node_check_compatible(fdt, node, v3[i]))
+			return 3;
+	for (i = 0; i < sizeof(v2) / sizeof(v2[0]); i++)
+		if (!fdt_node_check_compatible(fdt, node, v2[i]))
+			return 2;
+	return 0;
+}
+
+int cell__fdt_gic_intid(const uint32_t *spec, uint32_t ncells,
+			uint32_t *intid)
+{
+	uint32_t n;
+
+	if (ncells < 2)
+		return -EINVAL;
+	n = spec[1];
+	switch (spec[0]) {
+	case 0: /* SPI */
+		if (n >= 988)
+			return -EINVAL;
+		*intid = 32 + n;
+		return 0;
+	case 1: /* PPI */
+		if (n >= 16)
+			return -EINVAL;
+		*intid = 16 + n;
+		return 0;
+	case 2: /* extended SPI */
+		if (n >= 1024)
+			return -EINVAL;
+		*intid = 4096 + n;
+		return 0;
+	case 3: /* extended PPI */
+		if (n >= 64)
+			return -EINVAL;
+		*intid = 1056 + n;
+		return 0;
+	}
+	return -EINVAL;
+}

@@ -1,0 +1,162 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * Private device-tree helpers on top of libfdt, shared by the GIC/PCI
+ * discovery and the handoff code. Never installed.
+ *
+ * Conventions:
+ *  - Every function that can fail takes a cell_ctx, returns 0 (or a count /
+ *    presence flag where documented) or a negative errno, and records a
+ *    message naming the node path and property. Out-params are written only
+ *    on success.
+ *  - The blob must have passed cell__fdt_check() first: later helpers trust
+ *    the structure block and only validate property contents.
+ *  - "Cells" follow the DT spec: a node's own `reg` is decoded with its
+ *    PARENT's #address-cells (default 2) / #size-cells (default 1); addresses
+ *    are 0..4 cells, sizes 0..4 cells whose value must fit in 64 bits.
+ *  - A bus address becomes a CPU physical address by walking every ancestor's
+ *    `ranges`: empty = identity, absent = the bus is not memory-mapped
+ *    (error). On a PCI bus (device_type "pci"/"pciex", 3 address cells) the
+ *    child address is phys.hi + 64-bit address: the 64-bit parts are compared
+ *    and the space type must agree (I/O with I/O, memory with memory).
+ *
+ * Errors: -EINVAL malformed property (bad cell count, truncated, phandle 0),
+ * -EBADMSG blob fails fdt_check_full, -ENOENT missing node/phandle target,
+ * -ERANGE address or size not representable / no `ranges` window matches,
+ * -ELOOP phandle chain too long.
+ */
+#ifndef LIBCELL_FDT_UTIL_H
+#define LIBCELL_FDT_UTIL_H
+
+#include <stdint.h>
+
+#include <libfdt.h>
+
+#include "internal.h"
+
+/* Largest #address-cells / #size-cells accepted (the libfdt limit). */
+#define CELL__FDT_MAX_CELLS 4
+/* Bound on interrupt-parent / nexus chains followed before giving up. */
+#define CELL__FDT_MAX_CHAIN 32
+/* Buffer size that holds any path cell__fdt_path() produces. */
+#define CELL__FDT_PATH_MAX 256
+
+/* A bus address of 0..4 cells, most significant cell first. */
+struct cell__fdt_addr {
+	uint32_t cells;
+	uint32_t w[CELL__FDT_MAX_CELLS];
+};
+
+/* PCI phys.hi space codes (bits 25:24). */
+#define CELL__PCI_SPACE_CONFIG 0u
+#define CELL__PCI_SPACE_IO     1u
+#define CELL__PCI_SPACE_MEM32  2u
+#define CELL__PCI_SPACE_MEM64  3u
+#define CELL__PCI_SPACE(hi)    (((hi) >> 24) & 3u)
+#define CELL__PCI_PREFETCH(hi) (((hi) >> 30) & 1u)
+
+/*
+ * Validate a blob of @size bytes with fdt_check_full() (header, size fits,
+ * structure, strings). Call before any other helper.
+ */
+int cell__fdt_check(cell_ctx *ctx, const void *fdt, size_t size);
+
+/*
+ * Path of @node into @buf (always NUL-terminated); on failure (path too
+ * long) "<node at offset N>". Returns @buf, for use in messages.
+ */
+const char *cell__fdt_path(const void *fdt, int node, char *buf, size_t len);
+
+/* Value of @n big-endian cells at @p (n <= 2). */
+uint64_t cell__fdt_read64(const void *p, unsigned int n);
+
+/*
+ * Cells a node declares for its children: #address-cells (default 2, 0..4)
+ * and #size-cells (default 1, 0..4).
+ */
+int cell__fdt_cells(cell_ctx *ctx, const void *fdt, int node,
+		    uint32_t *ac, uint32_t *sc);
+
+/* Cells the parent of @node declares, i.e. the ones @node's `reg` uses. */
+int cell__fdt_parent_cells(cell_ctx *ctx, const void *fdt, int node,
+			   uint32_t *ac, uint32_t *sc);
+
+/*
+ * A 32-bit cell property such as "#interrupt-cells": returns 1 and sets
+ * *out when present, 0 when absent (*out = @dflt), negative when not
+ * exactly 4 bytes or larger than @max.
+ */
+int cell__fdt_u32(cell_ctx *ctx, const void *fdt, int node, const char *name,
+		  uint32_t dflt, uint32_t max, uint32_t *out);
+
+/* #interrupt-cells of @node (required: -ENOENT when absent; 0..8). */
+int cell__fdt_interrupt_cells(cell_ctx *ctx, const void *fdt, int node,
+			      uint32_t *out);
+
+/* #msi-cells of @node (0 when absent; 0..8). */
+int cell__fdt_msi_cells(cell_ctx *ctx, const void *fdt, int node,
+			uint32_t *out);
+
+/*
+ * Number of entries in @node's `reg` (0 when absent); -EINVAL when the
+ * length is not a multiple of the parent's entry size ("truncated").
+ */
+int cell__fdt_reg_count(cell_ctx *ctx, const void *fdt, int node);
+
+/* Entry @idx of @node's `reg` as a bus address (parent's cells) + size. */
+int cell__fdt_reg(cell_ctx *ctx, const void *fdt, int node, int idx,
+		  struct cell__fdt_addr *addr, uint64_t *size);
+
+/* Entry @idx of @node's `reg` translated to a CPU physical address. */
+int cell__fdt_reg_cpu(cell_ctx *ctx, const void *fdt, int node, int idx,
+		      uint64_t *cpu, uint64_t *size);
+
+/*
+ * Translate @addr, an address in the child address space of @bus (so its
+ * cells are @bus's #address-cells), to a CPU physical address through the
+ * `ranges` of @bus and every ancestor of it.
+ */
+int cell__fdt_translate(cell_ctx *ctx, const void *fdt, int bus,
+			const struct cell__fdt_addr *addr, uint64_t *cpu);
+
+/* True when @node is a PCI bus: device_type "pci" or "pciex". */
+int cell__fdt_is_pci_bus(const void *fdt, int node);
+
+/*
+ * Node of @phandle. @user/@prop name the referencing node and property in
+ * the message. -EINVAL for phandle 0 / 0xffffffff, -ENOENT when no node has it.
+ */
+int cell__fdt_phandle(cell_ctx *ctx, const void *fdt, uint32_t phandle,
+		      int user, const char *prop, int *out);
+
+/*
+ * Interrupt parent of @node: `interrupt-parent` of the node or its nearest
+ * ancestor that has one, resolved; a target that is neither an
+ * interrupt-controller nor an interrupt nexus (interrupt-map) is followed
+ * through its own interrupt parent, at most CELL__FDT_MAX_CHAIN steps
+ * (-ELOOP beyond, which catches phandle loops). -ENOENT when none.
+ */
+int cell__fdt_interrupt_parent(cell_ctx *ctx, const void *fdt, int node,
+			       int *out);
+
+/* Node enabled: status absent, "okay" or "ok". */
+int cell__fdt_enabled(const void *fdt, int node);
+
+/* First `compatible` string of @node into @buf ("" when none). */
+void cell__fdt_compat(const void *fdt, int node, char *buf, size_t len);
+
+/*
+ * GIC architecture version from @node's compatible: 3 (GICv3/v4), 2
+ * (GICv1/v2 family), 0 when @node is not a GIC.
+ */
+int cell__fdt_gic_version(const void *fdt, int node);
+
+/*
+ * INTID of a GIC interrupt specifier <type number flags [...]>: SPI n ->
+ * 32 + n, PPI n -> 16 + n, extended SPI n -> 4096 + n, extended PPI n ->
+ * 1056 + n. -EINVAL (no message) for fewer than 2 cells, an unknown type or
+ * a number outside the type's range.
+ */
+int cell__fdt_gic_intid(const uint32_t *spec, uint32_t ncells,
+			uint32_t *intid);
+
+#endif /* LIBCELL_FDT_UTIL_H */

@@ -1,0 +1,225 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-2-Clause
+"""Prepare everything a board run needs; write OUT/state.json.
+
+usage: prepare.py --src SRC --out OUT [--native-build DIR]
+
+1. tests/board/setup.sh (Debian packages into the cache; 77 = skip).
+2. arm64 CMake build of the project in OUT/arm64 with
+   cmake/toolchain-aarch64-linux-gnu.cmake (cellctl static, plus whatever
+   other targets the project builds for arm64).
+3. The kernel module, when SRC/kmod has a Kbuild or Makefile: kmod/ and
+   include/ are copied to OUT/ktree (Kbuild writes its objects next to the
+   sources) and built with the stock headers; the module finds the ABI
+   header at $(src)/../include and gets LIBCELL_INCLUDE=<that dir> too.
+4. The hypervisor image: $LIBCELL_HV_IMAGE, else the first of
+   OUT/arm64/hypervisor/jailhouse.bin, NATIVE/hypervisor/jailhouse.bin.
+5. qemu-virt configs: each examples/configs/qemu-virt/*.json encoded with
+   the native cellctl ("cellctl config encode IN -o OUT") when it can; the
+   root config must pass "cellctl config check", alone and with the others.
+6. The initramfs OUT/initrd.cpio.gz (busybox, /init, NIC modules, cellctl,
+   the module, /lib/firmware/jailhouse.bin, configs, tests/board/guest/*).
+
+state.json records what is present, so tests skip (77) with a reason when
+the piece they need is missing. Exit 0 ready, 77 skipped, 1 failure.
+"""
+
+import argparse
+import glob
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+import initramfs  # noqa: E402
+from board import load_env  # noqa: E402
+
+
+def log(msg):
+    print("prepare: " + msg, flush=True)
+
+
+def run(argv, **kw):
+    """Run argv; on failure print its output and raise SystemExit(1)."""
+    p = subprocess.run(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                       text=True, **kw)
+    if p.returncode != 0:
+        print(p.stdout[-6000:])
+        log("FAILED: %s (exit %d)" % (" ".join(argv), p.returncode))
+        raise SystemExit(1)
+    return p.stdout
+
+
+def write_state(out, state):
+    path = os.path.join(out, "state.json")
+    with open(path + ".tmp", "w", encoding="utf-8") as f:
+        json.dump(state, f, indent=1, sort_keys=True)
+    os.replace(path + ".tmp", path)
+
+
+def cross_build(src, out, env):
+    b = os.path.join(out, "arm64")
+    # Same (default) build type as a plain native configure, so the cross
+    # build sees the same warnings under -Werror as the developer's build.
+    run(["cmake", "-S", src, "-B", b,
+         "-DCMAKE_TOOLCHAIN_FILE=%s/cmake/toolchain-aarch64-linux-gnu.cmake" % src,
+         "-DCELL_SYSROOT=" + env["SYSROOT"], "-DBUILD_TESTING=OFF",
+         "-DCELL_DOCS=OFF", "-DCMAKE_BUILD_TYPE="])
+    # Only what the board needs: cellctl and the hypervisor image targets
+    # (host-side steps such as encoding the example configs cannot run an
+    # arm64 cellctl).
+    names = re.findall(r"^\.\.\. (\S+)", run(["cmake", "--build", b, "--target", "help"]), re.M)
+    targets = ["cellctl"] + [n for n in names if n.startswith("hypervisor")]
+    run(["cmake", "--build", b, "-j2", "--target"] + targets)
+    cellctl = os.path.join(b, "tools", "cellctl", "cellctl")
+    if not os.path.exists(cellctl):
+        log("cross build produced no %s" % cellctl)
+        raise SystemExit(1)
+    return b, cellctl
+
+
+def build_kmod(src, out, env):
+    kdir = os.path.join(src, "kmod")
+    if not (os.path.exists(os.path.join(kdir, "Kbuild")) or
+            os.path.exists(os.path.join(kdir, "Makefile"))):
+        return None, "no kmod/Kbuild or kmod/Makefile in the source tree"
+    tree = os.path.join(out, "ktree")
+    for d in ("kmod", "include"):
+        dst = os.path.join(tree, d)
+        # Copy only when changed, keeping Kbuild's incremental objects.
+        shutil.copytree(os.path.join(src, d), dst, dirs_exist_ok=True)
+    m = os.path.join(tree, "kmod")
+    run(["make", "-s", "-C", env["KHEADERS"], "M=" + m, "ARCH=arm64",
+         "CROSS_COMPILE=" + env.get("CROSS_COMPILE", "aarch64-linux-gnu-"),
+         "LIBCELL_INCLUDE=" + os.path.join(tree, "include"), "-j2", "modules"])
+    kos = sorted(glob.glob(os.path.join(m, "*.ko")))
+    if not kos:
+        log("kmod build produced no .ko in %s" % m)
+        raise SystemExit(1)
+    return kos, None
+
+
+def find_hv_image(out, native):
+    cand = [os.environ.get("LIBCELL_HV_IMAGE", ""),
+            os.path.join(out, "arm64", "hypervisor", "jailhouse.bin")]
+    if native:
+        cand.append(os.path.join(native, "hypervisor", "jailhouse.bin"))
+    for c in cand:
+        if c and os.path.isfile(c):
+            return c
+    return None
+
+
+def encode_configs(src, out, native):
+    """Encode examples/configs/qemu-virt/*.json; return (dict name->path, note)."""
+    jsons = sorted(glob.glob(os.path.join(src, "examples", "configs", "qemu-virt", "*.json")))
+    if not jsons:
+        return {}, "no examples/configs/qemu-virt/*.json yet"
+    cellctl = os.path.join(native, "tools", "cellctl", "cellctl") if native else ""
+    if not os.path.exists(cellctl):
+        return {}, "no native cellctl to encode the configs"
+    cfg = os.path.join(out, "configs")
+    os.makedirs(cfg, exist_ok=True)
+    res, notes = {}, []
+    for j in jsons:
+        name = os.path.splitext(os.path.basename(j))[0]
+        dst = os.path.join(cfg, name + ".cell")
+        p = subprocess.run([cellctl, "config", "encode", j, "-o", dst],
+                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        if p.returncode == 0 and os.path.exists(dst):
+            res[name] = dst
+        else:
+            notes.append("%s: %s" % (name, p.stdout.strip().splitlines()[-1:] or p.returncode))
+    # The system config alone, then with the non-root cells beside it.
+    if "root" in res:
+        others = [v for k, v in sorted(res.items()) if k != "root"]
+        for args in ([res["root"]], [res["root"]] + others):
+            p = subprocess.run([cellctl, "config", "check"] + args, stdout=subprocess.PIPE,
+                               stderr=subprocess.STDOUT, text=True)
+            if p.returncode == 2 and "unknown subcommand" in p.stdout:
+                notes.append("cellctl has no 'config check' yet: configs unchecked")
+                break
+            if p.returncode != 0:
+                print(p.stdout)
+                log("FAILED: cellctl config check %s" % " ".join(args))
+                raise SystemExit(1)
+    return res, "; ".join(notes) or None
+
+
+def build_initrd(out, env, cellctl, kos, hv, configs):
+    a = initramfs.Archive()
+    a.add_file("bin/busybox", env["BUSYBOX"], 0o755)
+    a.add_file("init", os.path.join(HERE, "init"), 0o755)
+    mods = env["MODULES"]
+    for k in initramfs.NIC_MODULES:
+        a.add_file("lib/modules/%s/kernel/%s" % (env["KVER"], k), os.path.join(mods, "kernel", k))
+    a.add_file("usr/bin/cellctl", cellctl, 0o755)
+    for ko in kos or ():
+        a.add_file("lib/modules/libcell/" + os.path.basename(ko), ko, 0o644)
+    if hv:
+        a.add_file("lib/firmware/jailhouse.bin", hv, 0o644)
+    for name, path in configs.items():
+        a.add_file("etc/libcell/%s.cell" % name, path, 0o644)
+    for g in sorted(glob.glob(os.path.join(HERE, "guest", "*"))):
+        a.add_file("tests/" + os.path.basename(g), g, 0o755)
+    path = os.path.join(out, "initrd.cpio.gz")
+    a.write(path)
+    return path
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--src", required=True)
+    ap.add_argument("--out", required=True)
+    ap.add_argument("--native-build")
+    a = ap.parse_args()
+    src, out = os.path.abspath(a.src), os.path.abspath(a.out)
+    native = os.path.abspath(a.native_build) if a.native_build else None
+    os.makedirs(out, exist_ok=True)
+    t0 = time.monotonic()
+
+    p = subprocess.run(["bash", os.path.join(HERE, "setup.sh")], stdout=subprocess.PIPE,
+                       stderr=subprocess.STDOUT, text=True)
+    print(p.stdout, end="")
+    if p.returncode == 77:
+        write_state(out, {"skip": p.stdout.strip().splitlines()[-1]})
+        return 77
+    if p.returncode != 0:
+        write_state(out, {"error": "setup.sh failed"})
+        return 1
+    t_setup = time.monotonic() - t0
+    env = load_env()
+    write_state(out, {"error": "prepare did not finish"})
+
+    arm64, cellctl = cross_build(src, out, env)
+    log("cellctl (arm64): %s" % cellctl)
+    kos, kmod_note = build_kmod(src, out, env)
+    log("kmod: %s" % (", ".join(kos) if kos else kmod_note))
+    hv = find_hv_image(out, native)
+    log("hypervisor image: %s" % (hv or "none built"))
+    configs, cfg_note = encode_configs(src, out, native)
+    log("configs: %s%s" % (", ".join(sorted(configs)) or "none",
+                           " (%s)" % cfg_note if cfg_note else ""))
+    initrd = build_initrd(out, env, cellctl, kos, hv, configs)
+    log("initramfs: %s (%d bytes)" % (initrd, os.path.getsize(initrd)))
+    state = {
+        "initrd": initrd, "cellctl_arm64": cellctl, "arm64_build": arm64,
+        "kmod": [os.path.basename(k) for k in kos] if kos else [],
+        "kmod_note": kmod_note, "hv_image": hv, "configs": sorted(configs),
+        "configs_note": cfg_note, "kver": env["KVER"], "workdir": out,
+        "native_build": native, "src": src,
+        "setup_seconds": round(t_setup, 2),
+        "prepare_seconds": round(time.monotonic() - t0, 2),
+    }
+    write_state(out, state)
+    log("ready in %.1f s (setup %.1f s)" % (state["prepare_seconds"], t_setup))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
