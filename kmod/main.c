@@ -117,11 +117,7 @@ static int check_config(const struct cell_abi_system *s, size_t size)
 	u64 hv_size = s->hypervisor_memory.size;
 	unsigned int i;
 
-	if (memcmp(c->signature, CELL_ABI_CELL_SIGNATURE, CELL_ABI_SIGNATURE_LEN) ||
-	    c->revision != CELL_ABI_CONFIG_REVISION || c->architecture != CELL_ABI_ARCH_ARM64) {
-		pr_err("config: root_cell: bad signature, revision or architecture\n");
-		return -EINVAL;
-	}
+	/* root_cell carries no signature of its own: the system header's counts */
 	if (!hv_size || (hv_start | hv_size) & ~PAGE_MASK) {
 		pr_err("config: hypervisor_memory %#llx+%#llx: must be page aligned and non-empty\n",
 		       hv_start, hv_size);
