@@ -441,7 +441,7 @@ int cell__fdt_interrupt_parent(cell_ctx *ctx, const void *fdt, int node,
 	const void *p;
 
 	for (steps = 0; steps < CELL__FDT_MAX_CHAIN; steps++) {
-		int holder = cur, target;
+		int holder = cur, target = -1;	/* set by cell__fdt_phandle() on success */
 
 		/* The nearest ancestor (or self) carrying interrupt-parent. */
 		while (holder >= 0 &&

@@ -310,6 +310,7 @@ size_t cell_gic_count(const cell_gic_list *list)
 static int gic_at(const cell_gic_list *list, size_t idx, const void *out,
 		  const struct gic_entry **e)
 {
+	*e = NULL;	/* gcc -O2 cannot see that every error path returns non-zero */
 	if (!list || !out)
 		return -EINVAL;
 	if (idx >= list->ngics)

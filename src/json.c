@@ -1040,10 +1040,24 @@ static int get_uint(struct jp *p, const json_t *v, uint64_t max, uint64_t *out)
 	return 0;
 }
 
+static bool sym_lookup(const json_t *v, const struct sym *syms, uint64_t *out)
+{
+	const struct sym *s;
+
+	if (!json_is_string(v))
+		return false;
+	for (s = syms; s->name; s++) {
+		if (!strcmp(s->name, json_string_value(v))) {
+			*out = s->val;
+			return true;
+		}
+	}
+	return false;
+}
+
 static int get_flags(struct jp *p, const json_t *v, const struct sym *syms,
 		     uint64_t max, uint64_t *out)
 {
-	const struct sym *s;
 	uint64_t acc = 0, bits;
 	json_t *item;
 	size_t i, old;
@@ -1054,18 +1068,17 @@ static int get_flags(struct jp *p, const json_t *v, const struct sym *syms,
 			      type_name(v));
 	json_array_foreach(v, i, item) {
 		old = jp_idx(p, i);
+		if (sym_lookup(item, syms, &bits)) {
+			acc |= bits;
+			jp_pop(p, old);
+			continue;
+		}
 		if (json_is_string(item)) {
 			const char *name = json_string_value(item);
 
-			for (s = syms; s->name; s++)
-				if (!strcmp(s->name, name))
-					break;
-			if (s->name) {
-				acc |= s->val;
-				jp_pop(p, old);
-				continue;
-			}
-			if (!parse_num_string(name, &bits) || strncmp(name, "0x", 2))
+			/* Unnamed bits only in hex: a decimal string is a typo. */
+			if (name[0] != '0' || (name[1] != 'x' && name[1] != 'X') ||
+			    !parse_num_string(name, &bits))
 				goto unknown;
 		} else if (json_is_integer(item)) {
 			ret = get_uint(p, item, UINT64_MAX, &bits);
@@ -1093,35 +1106,13 @@ unknown:
 static int get_enum(struct jp *p, const json_t *v, const struct sym *syms,
 		    uint64_t max, uint64_t *out)
 {
-	const struct sym *s;
+	uint64_t val;
 
-	if (json_is_string(v)) {
-		for (s = syms; s->name; s++) {
-			if (!strcmp(s->name, json_string_value(v))) {
-				*out = s->val;
-				return 0;
-			}
-		}
-		if (!parse_num_string(json_string_value(v), out))
-			return jp_err(p, -EBADMSG, "unknown name '%s'",
-				      json_string_value(v));
-	}
+	if (sym_lookup(v, syms, out))
+		return 0;
+	if (json_is_string(v) && !parse_num_string(json_string_value(v), &val))
+		return jp_err(p, -EBADMSG, "unknown name '%s'", json_string_value(v));
 	return get_uint(p, v, max, out);
-}
-
-static bool sym_lookup(const json_t *v, const struct sym *syms, uint64_t *out)
-{
-	const struct sym *s;
-
-	if (!json_is_string(v))
-		return false;
-	for (s = syms; s->name; s++) {
-		if (!strcmp(s->name, json_string_value(v))) {
-			*out = s->val;
-			return true;
-		}
-	}
-	return false;
 }
 
 static bool key_listed(const char *key, const struct field *fields,

@@ -57,9 +57,9 @@ static int cells_prop(cell_ctx *ctx, const void *fdt, int node,
 	char path[CELL__FDT_PATH_MAX];
 	int len;
 
+	*n = 0;
 	*p = fdt_getprop(fdt, node, name, &len);
 	if (!*p) {
-		*n = 0;
 		if (len != -FDT_ERR_NOTFOUND)
 			return cell__err(ctx, -EINVAL, "%s: cannot read %s: %s",
 					 PATH(node, path), name,
@@ -506,6 +506,7 @@ size_t cell_pci_count(const cell_pci_list *list)
 static int host_at(const cell_pci_list *list, size_t idx, const void *out,
 		   const struct host_entry **h)
 {
+	*h = NULL;	/* gcc -O2 cannot see that every error path returns non-zero */
 	if (!list || !out)
 		return -EINVAL;
 	if (idx >= list->nhosts)

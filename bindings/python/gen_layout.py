@@ -245,6 +245,10 @@ class _Parser:
                     raise _fail(self.where(lineno), f"#define {name} lacks the CELL_ prefix")
                 if not value:
                     raise _fail(self.where(lineno), f"#define {name} has no value")
+                # CELL_*_OPTS_INIT brace initialisers serve C callers; Python
+                # builds the options struct itself and fills its size field.
+                if name.endswith("_INIT") and value.startswith("{"):
+                    continue
                 if name in self.api.constants:
                     raise _fail(self.where(lineno), f"{name} defined twice")
                 self.api.constants[name] = Constant(

@@ -11,5 +11,7 @@
 #include <libcell/check.h>
 #include <libcell/gic.h>
 #include <libcell/pci.h>
+#include <libcell/create.h>
+#include <libcell/dt.h>
 
 #endif /* LIBCELL_CELL_H */

@@ -98,6 +98,28 @@ def main():
     run("config", "encode", r13, "-o", up)
     check(open(up, "rb").read() == bytes(old), "rev 13 re-encode not exact")
 
+    # "config check" is dispatched to the checker: the examples pass, and an
+    # inmate whose RAM overlaps the hypervisor does not.
+    root = os.path.join(built, "qemu-virt/root.cell")
+    run("config", "check", root, os.path.join(built, "qemu-virt/linux-inmate.cell"))
+    doc = json.load(open(os.path.join(src, "examples/configs/qemu-virt/linux-inmate.json")))
+    doc["cell"]["memory_regions"][1]["phys_start"] = "0x7fc00000"
+    overlap = os.path.join(tmp, "overlap.json")
+    json.dump(doc, open(overlap, "w"))
+    p = run("config", "check", root, overlap, expect=1)
+    check(b"MEM_HYPERVISOR" in p.stdout + p.stderr, "check: no MEM_HYPERVISOR: %r" % p.stdout)
+
+    # The example in docs/config-json.md is valid and means the same cell as
+    # the example file it abridges.
+    text = open(os.path.join(src, "docs/config-json.md")).read()
+    block = text.split("```json\n", 1)[1].split("```", 1)[0]
+    doc_json = os.path.join(tmp, "doc-example.json")
+    open(doc_json, "w").write(block)
+    doc_cell = os.path.join(tmp, "doc-example.cell")
+    run("config", "encode", doc_json, "-o", doc_cell)
+    check(os.path.exists(doc_cell) and open(doc_cell, "rb").read() == inmate,
+          "docs/config-json.md example differs from linux-inmate.json")
+
     # Errors: exit 1 with file and JSON path, exit 2 for usage.
     bad = os.path.join(tmp, "bad.json")
     doc = json.load(open(os.path.join(src, "examples/configs/qemu-virt/root.json")))

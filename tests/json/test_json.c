@@ -471,6 +471,10 @@ static const struct bad_case bad_cases[] = {
 	  "cell.memory_regions[3].phys_start: '0x10000000000000000' is not an unsigned 64-bit" },
 	{ CELL_MEM("{\"phys_start\":18446744073709551615,\"virt_start\":0,\"size\":1,\"flags\":[]}"),
 	  "write values above 2^63-1 as \"0x...\" strings" },
+	{ CELL_MEM("{\"phys_start\":0,\"virt_start\":0,\"size\":1,\"flags\":[\"4096\"]}"),
+	  "cell.memory_regions[3].flags: unknown flag '4096'" },
+	{ CELL_MEM("{\"phys_start\":0,\"virt_start\":0,\"size\":1,\"flags\":[\"read\"]}"),
+	  "cell.memory_regions[3].flags: unknown flag 'read'" },
 	{ CELL_MEM("{\"phys_start\":0,\"virt_start\":0,\"size\":1,\"flags\":\"READ\"}"),
 	  "cell.memory_regions[3].flags: expected a list of flag names, got a string" },
 	{ CELL_MEM("{\"phys_start\":0,\"virt_start\":0,\"size\":1,\"flags\":[true]}"),
@@ -577,7 +581,7 @@ static void test_json__input_forms(void **state)
 		"\"name\":\"forms\",\"cpus\":[3],\"cpu_set_size\":\"0x10\","
 		"\"console\":{\"type\":3,\"flags\":[1,\"REGDIST_4\"]},"
 		"\"memory_regions\":[{\"_why\":\"x\",\"phys_start\":\"0x1000\",\"virt_start\":4096,"
-		"\"size\":\"4096\",\"flags\":[\"READ\",\"READ\",\"0x30000\",8]}],"
+		"\"size\":\"4096\",\"flags\":[\"READ\",\"READ\",\"0x10000\",\"0X20000\",8]}],"
 		"\"pci_caps\":[{\"id\":\"0x10\",\"extended\":true,\"start\":256,\"len\":60}]}}"), 0);
 	assert_int_equal(cell_config_revision(cfg), 14);
 	assert_int_equal(cell_config_cpu_set_size(cfg), 16);

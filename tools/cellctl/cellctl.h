@@ -16,6 +16,9 @@
  * prefixed with "cellctl: ".
  */
 
+/* Command groups: dt handoff (handoff.c). */
+int cellctl_dt(cell_ctx *ctx, int argc, char **argv);
+
 /* Print "cellctl: <fmt>\n" to stderr. */
 void cellctl_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
@@ -30,5 +33,7 @@ int cellctl_config(cell_ctx *ctx, int argc, char **argv);
  * options and files; the "config" group dispatches to it.
  */
 int cellctl_config_check(cell_ctx *ctx, int argc, char **argv);
+/* cellctl config create (tools/cellctl/create.c). */
+int cellctl_config_create(cell_ctx *ctx, int argc, char **argv);
 
 #endif /* CELLCTL_H */

@@ -18,6 +18,7 @@ static void config_usage(FILE *f)
 		"       cellctl config encode FILE -o OUT.cell [--arch ARCH] [--revision 14|13]\n"
 		"       cellctl config show FILE\n"
 		"       cellctl config check [--json] SYSTEM [CELL ...]\n"
+		"       cellctl config create --dtb HOST.dtb ... (see 'config create --help')\n"
 		"decode prints the lossless JSON form (docs/config-json.md); encode takes\n"
 		"JSON or a .cell image and writes OUT.cell atomically; show prints a\n"
 		"readable summary of either; check runs the configuration checker\n"
@@ -540,6 +541,8 @@ int cellctl_config(cell_ctx *ctx, int argc, char **argv)
 		return cmd_show(ctx, argc - 1, argv + 1);
 	if (!strcmp(argv[1], "check"))
 		return cellctl_config_check(ctx, argc - 1, argv + 1);
+	if (!strcmp(argv[1], "create"))
+		return cellctl_config_create(ctx, argc - 1, argv + 1);
 	cellctl_err("config: unknown subcommand '%s'", argv[1]);
 	config_usage(stderr);
 	return CELLCTL_USAGE;

@@ -18,7 +18,9 @@ static const struct command commands[] = {
 	{ "gic", cellctl_gic, "gic [--json] FILE.dtb                 GICs, redistributors, ITS, CPUs of a DTB" },
 	{ "pci", cellctl_pci, "pci [--json] FILE.dtb                 PCI host bridges: windows, MSI, INTx of a DTB" },
 	{ "config", cellctl_config,
-	  "config decode|encode|show ...         convert and inspect .cell files" },
+	  "config decode|encode|show|check ...   convert, inspect and check .cell files" },
+	{ "dt", cellctl_dt,
+	  "dt handoff --host H --inmate I ...    move PCIe hosts + ITS into an inmate DT" },
 };
 
 void cellctl_err(const char *fmt, ...)

@@ -15,7 +15,9 @@ from ._ffi import LIBRARY_PATH, layout
 from .check import Findings, check_code_name, check_config, check_set, severity_name
 from .config import ArrayView, Config, IommuView, mem_flag_name, mem_flags_names
 from .context import Context, strerror, version, version_number
+from .create import create_inmate, create_root
 from .dt import GicEntry, GicReport, PciHostEntry, discover_gics, discover_pci
+from .handoff import Handoff, handoff, handoff_kind_name
 from .errors import (Busy, Error, Exists, FileTooBig, InvalidArgument, IOFailure,
                      IsADirectory, Loop, Malformed, MissingSymbol, NameTooLong, NoDevice,
                      NoMemory, NoSpace, NotFound, NotSupported, OutOfRange, Overflow,

@@ -1,0 +1,79 @@
+# SPDX-License-Identifier: BSD-2-Clause
+"""Device-tree handoff of PCIe host bridges + GICv3 ITS (include/libcell/dt.h)."""
+from __future__ import annotations
+
+import ctypes
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from . import _ffi
+from ._ffi import layout as L
+from .context import Context
+
+
+@dataclass
+class Handoff:
+    """Result of :func:`handoff`: the new blobs (empty for a dry run) and the
+    report items (``HandoffItem`` dataclasses, actions and problems)."""
+
+    host: bytes
+    inmate: bytes
+    items: list[Any] = field(default_factory=list)
+    unresolved: int = 0
+    report_json: str = ""
+
+    @property
+    def problems(self) -> list[Any]:
+        return [i for i in self.items if i.kind >= L.CONSTANTS["CELL_HANDOFF_UNRESOLVED"]]
+
+
+def handoff(ctx: Context, host: bytes, inmate: bytes, pcie_paths: Sequence[str] = (),
+            flags: int = 0, host_out: str | os.PathLike[str] | None = None,
+            inmate_out: str | os.PathLike[str] | None = None) -> Handoff:
+    """Move the PCIe host bridges at @pcie_paths (all enabled ones when empty)
+    and their ITS from @host into @inmate (cell_dt_handoff()). Raises Busy when
+    references cannot follow and no policy flag resolves them. @host_out /
+    @inmate_out, when given, receive the new blobs atomically
+    (cell_handoff_save())."""
+    opts = L.STRUCTS["cell_handoff_opts"][0]()
+    opts.size = ctypes.sizeof(opts)
+    opts.flags = flags
+    # const char *const *: an array of pointers into buffers kept alive here.
+    bufs = [ctypes.create_string_buffer(p.encode()) for p in pcie_paths]
+    arr = (ctypes.c_void_p * max(len(bufs), 1))(*[ctypes.addressof(b) for b in bufs])
+    out = ctypes.c_void_p()
+    _ffi.call("cell_dt_handoff", ctx.handle, host, len(host), inmate, len(inmate),
+              arr if pcie_paths else None, len(pcie_paths), ctypes.byref(opts),
+              ctypes.byref(out), ctx=ctx.handle)
+    h = out.value
+    try:
+        size = ctypes.c_size_t()
+        blobs = []
+        for getter in ("cell_handoff_host_blob", "cell_handoff_inmate_blob"):
+            addr = _ffi.fn(getter)(h, ctypes.byref(size))
+            blobs.append(ctypes.string_at(addr, size.value) if addr else b"")
+        items = []
+        for i in range(_ffi.fn("cell_handoff_count")(h)):
+            cs = L.STRUCTS["cell_handoff_item"][0]()
+            _ffi.call("cell_handoff_get", h, i, ctypes.byref(cs))
+            items.append(_ffi.to_dataclass(cs))
+        if host_out is not None or inmate_out is not None:
+            _ffi.call("cell_handoff_save", ctx.handle, h,
+                      None if host_out is None else os.fsencode(host_out),
+                      None if inmate_out is None else os.fsencode(inmate_out),
+                      ctx=ctx.handle)
+        txt = ctypes.c_void_p()
+        _ffi.call("cell_handoff_report_json", ctx.handle, h, ctypes.byref(txt),
+                  ctx=ctx.handle)
+        return Handoff(blobs[0], blobs[1], items,
+                       int(_ffi.fn("cell_handoff_unresolved")(h)),
+                       _ffi.take_string(txt.value))
+    finally:
+        _ffi.fn("cell_handoff_free")(h)
+
+
+def handoff_kind_name(kind: int) -> str:
+    """Name of a CELL_HANDOFF_* report kind ("moved-node", ...)."""
+    return str(_ffi.fn("cell_handoff_kind_name")(kind).decode())

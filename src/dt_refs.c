@@ -1,0 +1,349 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* Schema of phandle-bearing properties (see dt_refs.h). */
+#include <stdlib.h>
+#include <string.h>
+
+#include "dt_refs.h"
+
+/* Bound on interrupt-parent hops (catches loops in bad trees). */
+#define DT_MAX_IRQ_HOPS 64
+
+enum ref_kind {
+	REF_LIST,	/* every cell is a phandle */
+	REF_CELLS,	/* phandle + target's #<x>-cells arguments, repeated */
+	REF_FIXED,	/* phandle + a fixed number of arguments, repeated */
+	REF_FIRST,	/* first cell is a phandle, the rest are arguments */
+	REF_MAP,	/* msi-map/iommu-map: (id, phandle, out-id, length) */
+	REF_IMAP,	/* interrupt-map */
+};
+
+struct ref_rule {
+	const char *name;	/* exact name, or suffix when it starts with '*' */
+	enum ref_kind kind;
+	const char *cells;	/* REF_CELLS: "#<x>-cells" on the target */
+	uint32_t args;		/* REF_FIXED arguments; REF_CELLS default */
+	bool has_default;	/* REF_CELLS: absent cells property = args */
+};
+
+static const struct ref_rule rules[] = {
+	{ "interrupt-parent", REF_LIST, NULL, 0, false },
+	{ "interrupts-extended", REF_CELLS, "#interrupt-cells", 0, false },
+	{ "interrupt-map", REF_IMAP, NULL, 0, false },
+	{ "msi-parent", REF_CELLS, "#msi-cells", 0, true },
+	{ "msi-map", REF_MAP, NULL, 0, false },
+	{ "iommu-map", REF_MAP, NULL, 0, false },
+	{ "iommus", REF_CELLS, "#iommu-cells", 0, false },
+	{ "clocks", REF_CELLS, "#clock-cells", 0, false },
+	{ "assigned-clocks", REF_CELLS, "#clock-cells", 0, false },
+	{ "assigned-clock-parents", REF_CELLS, "#clock-cells", 0, false },
+	{ "resets", REF_CELLS, "#reset-cells", 0, false },
+	{ "phys", REF_CELLS, "#phy-cells", 0, false },
+	{ "power-domains", REF_CELLS, "#power-domain-cells", 0, false },
+	{ "dmas", REF_CELLS, "#dma-cells", 0, false },
+	{ "mboxes", REF_CELLS, "#mbox-cells", 0, false },
+	{ "pwms", REF_CELLS, "#pwm-cells", 0, false },
+	{ "io-channels", REF_CELLS, "#io-channel-cells", 0, false },
+	{ "interconnects", REF_CELLS, "#interconnect-cells", 0, false },
+	{ "thermal-sensors", REF_CELLS, "#thermal-sensor-cells", 0, false },
+	{ "cooling-device", REF_CELLS, "#cooling-cells", 0, false },
+	{ "sound-dai", REF_CELLS, "#sound-dai-cells", 0, false },
+	{ "hwlocks", REF_CELLS, "#hwlock-cells", 0, false },
+	{ "gpios", REF_CELLS, "#gpio-cells", 0, false },
+	{ "*-gpios", REF_CELLS, "#gpio-cells", 0, false },
+	{ "*-gpio", REF_CELLS, "#gpio-cells", 0, false },
+	{ "gpio-ranges", REF_FIXED, NULL, 3, false },
+	{ "memory-region", REF_LIST, NULL, 0, false },
+	{ "nvmem-cells", REF_LIST, NULL, 0, false },
+	{ "interrupt-affinity", REF_LIST, NULL, 0, false },
+	{ "cpu", REF_LIST, NULL, 0, false },
+	{ "cpus", REF_LIST, NULL, 0, false },
+	{ "cpu-idle-states", REF_LIST, NULL, 0, false },
+	{ "operating-points-v2", REF_LIST, NULL, 0, false },
+	{ "next-level-cache", REF_LIST, NULL, 0, false },
+	{ "remote-endpoint", REF_LIST, NULL, 0, false },
+	{ "trip", REF_LIST, NULL, 0, false },
+	{ "sram", REF_LIST, NULL, 0, false },
+	{ "sfp", REF_LIST, NULL, 0, false },
+	{ "ethernet", REF_LIST, NULL, 0, false },
+	{ "phy", REF_LIST, NULL, 0, false },
+	{ "*-handle", REF_LIST, NULL, 0, false },
+	{ "*-supply", REF_LIST, NULL, 0, false },
+	{ "snps,axi-config", REF_LIST, NULL, 0, false },
+	{ "syscon", REF_FIRST, NULL, 0, false },
+	{ "*-syscon", REF_FIRST, NULL, 0, false },
+	{ "ti,syscon-pcie-ctrl", REF_FIRST, NULL, 0, false },
+	{ "*,grf", REF_FIRST, NULL, 0, false },
+	{ "*-grf", REF_FIRST, NULL, 0, false },
+};
+
+static bool suffix(const char *s, const char *suf)
+{
+	size_t a = strlen(s), b = strlen(suf);
+
+	return a > b && !strcmp(s + a - b, suf);
+}
+
+static const struct ref_rule *rule_for(const char *name)
+{
+	size_t i;
+
+	/* pinctrl-0, pinctrl-1, ...: lists of pin configuration phandles. */
+	if (!strncmp(name, "pinctrl-", 8) && name[8] &&
+	    strspn(name + 8, "0123456789") == strlen(name + 8)) {
+		static const struct ref_rule pinctrl = { "pinctrl-N", REF_LIST,
+							 NULL, 0, false };
+		return &pinctrl;
+	}
+	/* GPIO counts, not references ("nr-gpios", "snps,nr-gpios"). */
+	if (!strcmp(name, "nr-gpios") || suffix(name, ",nr-gpios"))
+		return NULL;
+	for (i = 0; i < sizeof(rules) / sizeof(rules[0]); i++) {
+		const char *r = rules[i].name;
+
+		if (r[0] == '*' ? suffix(name, r + 1) : !strcmp(name, r))
+			return &rules[i];
+	}
+	return NULL;
+}
+
+bool cell__dt_is_ref_prop(const char *name)
+{
+	return rule_for(name) != NULL;
+}
+
+bool cell__dt_is_meta(const struct cell__dt_node *n)
+{
+	for (; n && n->parent; n = n->parent)
+		if (!n->parent->parent &&
+		    (!strcmp(n->name, "__symbols__") || !strcmp(n->name, "__fixups__") ||
+		     !strcmp(n->name, "__local_fixups__") || !strcmp(n->name, "aliases")))
+			return true;
+	return false;
+}
+
+static int emit(const struct cell__dt_tree *t, struct cell__dt_node *n,
+		const struct cell__dt_prop *p, uint32_t cell,
+		cell__dt_ref_fn fn, void *arg, struct cell__dt_node **target)
+{
+	struct cell__dt_ref r;
+
+	r.node = n;
+	r.prop = p->name;
+	r.cell = cell;
+	r.phandle = cell__be32(p->val + 4 * cell);
+	r.target = cell__dt_by_phandle(t, r.phandle);
+	*target = r.target;
+	return fn(arg, &r);
+}
+
+/*
+ * Decode an interrupt-map; on -EINVAL the entries before the bad one are
+ * still returned and *@bad is the cell of the bad entry's phandle (or
+ * UINT32_MAX when the failure is not about one entry's parent).
+ */
+static int imap_decode(const struct cell__dt_tree *t,
+		       const struct cell__dt_node *n,
+		       struct cell__dt_imap_ent **out, size_t *count,
+		       const char **why, uint32_t *bad)
+{
+	const struct cell__dt_prop *p = cell__dt_prop(n, "interrupt-map");
+	struct cell__dt_imap_ent *ents = NULL;
+	uint32_t ncells, off = 0, ci, child;
+	size_t cnt = 0, cap = 0;
+
+	*out = NULL;
+	*count = 0;
+	*bad = UINT32_MAX;
+	if (!p)
+		return 0;
+	if (p->len % 4) {
+		*why = "length is not a multiple of 4";
+		return -EINVAL;
+	}
+	if (!cell__dt_u32(n, "#interrupt-cells", &ci)) {
+		*why = "node has no #interrupt-cells";
+		return -EINVAL;
+	}
+	child = cell__dt_ac(n) + ci;
+	ncells = p->len / 4;
+	while (off < ncells) {
+		struct cell__dt_imap_ent e;
+		uint32_t v;
+
+		if (off + child + 1 > ncells) {
+			*why = "truncated entry";
+			goto bad;
+		}
+		e.off = off;
+		e.child = child;
+		e.phandle = cell__be32(p->val + 4 * (off + child));
+		e.parent = cell__dt_by_phandle(t, e.phandle);
+		if (!e.parent) {
+			*why = "entry names a phandle no node has";
+			*bad = off + child;
+			goto bad;
+		}
+		e.pa = cell__dt_u32(e.parent, "#address-cells", &v) ? v : 0;
+		if (!cell__dt_u32(e.parent, "#interrupt-cells", &e.pi)) {
+			*why = "interrupt parent has no #interrupt-cells";
+			goto bad;
+		}
+		if (e.pa > 4 || e.pi > 8 || off + child + 1 + e.pa + e.pi > ncells) {
+			*why = "truncated entry";
+			goto bad;
+		}
+		if (cnt == cap) {
+			size_t nc = cap ? cap * 2 : 8;
+			struct cell__dt_imap_ent *ne = realloc(ents, nc * sizeof(*ne));
+
+			if (!ne) {
+				free(ents);
+				return -ENOMEM;
+			}
+			ents = ne;
+			cap = nc;
+		}
+		ents[cnt++] = e;
+		off += child + 1 + e.pa + e.pi;
+	}
+	*out = ents;
+	*count = cnt;
+	return 0;
+bad:
+	*out = ents;
+	*count = cnt;
+	return -EINVAL;
+}
+
+int cell__dt_imap_parse(const struct cell__dt_tree *t,
+			const struct cell__dt_node *n,
+			struct cell__dt_imap_ent **out, size_t *count,
+			const char **why)
+{
+	uint32_t bad;
+	int ret = imap_decode(t, n, out, count, why, &bad);
+
+	if (ret) {
+		free(*out);
+		*out = NULL;
+		*count = 0;
+	}
+	return ret;
+}
+
+int cell__dt_prop_refs(const struct cell__dt_tree *t, struct cell__dt_node *n,
+		       const struct cell__dt_prop *p, cell__dt_ref_fn fn,
+		       void *arg, const char **why)
+{
+	const struct ref_rule *r = rule_for(p->name);
+	struct cell__dt_node *tgt;
+	uint32_t ncells, i, args;
+	int ret;
+
+	if (!r)
+		return 0;
+	if (p->len % 4) {
+		*why = "length is not a multiple of 4";
+		return -EINVAL;
+	}
+	ncells = p->len / 4;
+	switch (r->kind) {
+	case REF_LIST:
+		for (i = 0; i < ncells; i++)
+			if ((ret = emit(t, n, p, i, fn, arg, &tgt)))
+				return ret;
+		return 0;
+	case REF_FIRST:
+		return ncells ? emit(t, n, p, 0, fn, arg, &tgt) : 0;
+	case REF_MAP:
+		if (ncells % 4) {
+			*why = "entries are not 4 cells";
+			return -EINVAL;
+		}
+		for (i = 0; i < ncells; i += 4)
+			if ((ret = emit(t, n, p, i + 1, fn, arg, &tgt)))
+				return ret;
+		return 0;
+	case REF_FIXED:
+		for (i = 0; i < ncells; i += 1 + r->args) {
+			if (i + 1 + r->args > ncells) {
+				*why = "truncated entry";
+				return -EINVAL;
+			}
+			if ((ret = emit(t, n, p, i, fn, arg, &tgt)))
+				return ret;
+		}
+		return 0;
+	case REF_CELLS:
+		for (i = 0; i < ncells; i += 1 + args) {
+			/* Phandle 0 is an empty slot (e.g. an unused GPIO). */
+			if (!cell__be32(p->val + 4 * i)) {
+				args = 0;
+				continue;
+			}
+			if ((ret = emit(t, n, p, i, fn, arg, &tgt)))
+				return ret;
+			if (!tgt) {
+				*why = "target missing, entry width unknown";
+				return -EINVAL;
+			}
+			if (!cell__dt_u32(tgt, r->cells, &args)) {
+				if (!r->has_default) {
+					*why = "target lacks its #<x>-cells property";
+					return -EINVAL;
+				}
+				args = r->args;
+			}
+			if (args > 16 || i + 1 + args > ncells) {
+				*why = "truncated entry";
+				return -EINVAL;
+			}
+		}
+		return 0;
+	case REF_IMAP: {
+		struct cell__dt_imap_ent *e;
+		size_t cnt, k;
+		uint32_t bad;
+		int err = imap_decode(t, n, &e, &cnt, why, &bad);
+
+		if (err == -ENOMEM)
+			return err;
+		/* Entries before a bad one, and the bad one's phandle, are
+		 * still reported so a missing parent is named. */
+		for (k = 0, ret = 0; k < cnt && !ret; k++)
+			ret = emit(t, n, p, e[k].off + e[k].child, fn, arg, &tgt);
+		free(e);
+		if (!ret && bad != UINT32_MAX)
+			ret = emit(t, n, p, bad, fn, arg, &tgt);
+		return ret ? ret : err;
+	}
+	}
+	return 0;
+}
+
+struct cell__dt_node *cell__dt_irq_parent(const struct cell__dt_tree *t,
+					  const struct cell__dt_node *n,
+					  uint32_t *phandle)
+{
+	const struct cell__dt_node *c = n;
+	struct cell__dt_node *p;
+	uint32_t ph = 0, hops;
+
+	for (hops = 0; hops < DT_MAX_IRQ_HOPS; hops++) {
+		if (cell__dt_u32(c, "interrupt-parent", &ph))
+			p = cell__dt_by_phandle(t, ph);
+		else
+			p = c->parent;
+		if (!p)
+			break;
+		if (cell__dt_prop(p, "#interrupt-cells")) {
+			if (phandle)
+				*phandle = cell__dt_phandle(p);
+			return p;
+		}
+		c = p;
+	}
+	if (phandle)
+		*phandle = ph;
+	return NULL;
+}
