@@ -466,6 +466,16 @@ static int jh_disable_locked(void)
 			return -EBUSY;
 		}
 	}
+	for_each_online_cpu(cpu) {
+		/* a failed CPU is parked in the hypervisor and would never answer */
+		if (jh_hypercall(CELL_ABI_HC_CPU_GET_INFO, cpu, CELL_ABI_CPU_INFO_STATE) ==
+		    CELL_ABI_CPU_FAILED) {
+			pr_err("disable: CPU %u failed in the hypervisor (see its console); cannot disable\n",
+			       cpu);
+			cpu_hotplug_enable();
+			return -EBUSY;
+		}
+	}
 	err = leave_cpus(cpu_online_mask);
 	cpu_hotplug_enable();
 	if (err)
