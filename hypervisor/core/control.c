@@ -47,6 +47,14 @@ int cell_init_root(struct cell *c, const struct cell_abi_cell_desc *cfg)
 			       i, (unsigned long long)start, (unsigned long long)size);
 			return -EINVAL;
 		}
+		/* the distributor must trap and the redistributors are the hypervisor's */
+		if ((start < hv.gicd_base + 0x10000 && hv.gicd_base < start + size) ||
+		    (start < hv.gicr_base + hv_header.max_cpus * 0x20000UL &&
+		     hv.gicr_base < start + size)) {
+			printk("root region %u (%llx+%llx) maps the GIC distributor or redistributors\n",
+			       i, (unsigned long long)start, (unsigned long long)size);
+			return -EINVAL;
+		}
 		if (mem[i].virt_start != start) {
 			printk("root region %u is not identity mapped\n", i);
 			return -EINVAL;
