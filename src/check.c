@@ -370,6 +370,33 @@ static int32_t root_maps(const struct view *root, uint64_t first, uint64_t last,
 	return -1;
 }
 
+/*
+ * The precise alternative to the grant: READ|WRITE|IO on whole frames of
+ * the cell's own CPUs only. Frame n belongs to logical CPU n, the layout
+ * firmware uses when CPU nodes follow the redistributor order.
+ */
+static bool own_frames(const struct view *v, const struct sysinfo *si,
+		       const struct cell_memory *m)
+{
+	uint64_t off, frame;
+	uint32_t k;
+
+	if ((m->flags & (MEM_RWIO | CELL_MEM_ROOTSHARED)) != MEM_RWIO ||
+	    m->phys_start < si->gicr_first || plast(m) > si->gicr_last ||
+	    !m->size || m->size % GICR_FRAME)
+		return false;
+	off = m->phys_start - si->gicr_first;
+	if (off % GICR_FRAME)
+		return false;
+	for (frame = off / GICR_FRAME; frame < (off + m->size) / GICR_FRAME; frame++) {
+		for (k = 0; k < v->ncpu && v->cpu[k] != frame; k++)
+			;
+		if (k == v->ncpu)
+			return false;
+	}
+	return true;
+}
+
 static void check_gicr(struct state *st, const struct view *v,
 		       const struct sysinfo *si, uint32_t i)
 {
@@ -405,6 +432,12 @@ static void check_gicr(struct state *st, const struct view *v,
 		add(st, v, CELL_SEVERITY_ERROR, CELL_CHECK_GIC_AS_MEMORY, "region",
 		    (int32_t)i, "phys " RANGE " maps GICR without ROOTSHARED while "
 		    "root region %" PRId32 " maps it too", first, last, r);
+		return;
+	}
+	if (own_frames(v, si, m)) {
+		add(st, v, CELL_SEVERITY_INFO, CELL_CHECK_GICR_OWN_FRAMES, "region",
+		    (int32_t)i, "phys " RANGE " maps the redistributor frames of the "
+		    "cell's own CPUs (frame n = CPU n)", first, last);
 		return;
 	}
 	add(st, v, CELL_SEVERITY_ERROR, CELL_CHECK_GIC_AS_MEMORY, "region", (int32_t)i,
@@ -1051,6 +1084,7 @@ const char *cell_check_code_name(uint32_t code)
 		[CELL_CHECK_MEM_WRAP] = "MEM_WRAP",
 		[CELL_CHECK_CELL_NO_CPU] = "CELL_NO_CPU",
 		[CELL_CHECK_PCI_SHARED] = "PCI_SHARED",
+		[CELL_CHECK_GICR_OWN_FRAMES] = "GICR_OWN_FRAMES",
 	};
 
 	if (code >= sizeof(names) / sizeof(names[0]) || !names[code])

@@ -45,6 +45,24 @@ uint64_t cell__fdt_read64(const void *p, unsigned int n)
 	return v;
 }
 
+int cell__fdt_parent(const void *fdt, int node)
+{
+	int stack[CELL__FDT_MAX_DEPTH], cur, depth = 0;
+
+	if (node <= 0)
+		return node == 0 ? -FDT_ERR_NOTFOUND : -FDT_ERR_BADOFFSET;
+	/* One forward scan (libfdt's fdt_parent_offset() makes two). */
+	for (cur = fdt_next_node(fdt, -1, &depth); cur >= 0 && cur <= node;
+	     cur = fdt_next_node(fdt, cur, &depth)) {
+		if (depth < 0 || depth >= CELL__FDT_MAX_DEPTH)
+			return fdt_parent_offset(fdt, node);
+		stack[depth] = cur;
+		if (cur == node)
+			return depth ? stack[depth - 1] : -FDT_ERR_NOTFOUND;
+	}
+	return -FDT_ERR_BADOFFSET;
+}
+
 int cell__fdt_u32(cell_ctx *ctx, const void *fdt, int node, const char *name,
 		  uint32_t dflt, uint32_t max, uint32_t *out)
 {
@@ -78,7 +96,7 @@ int cell__fdt_u32(cell_ctx *ctx, const void *fdt, int node, const char *name,
 int cell__fdt_cells(cell_ctx *ctx, const void *fdt, int node,
 		    uint32_t *ac, uint32_t *sc)
 {
-	uint32_t a, s;
+	uint32_t a = 0, s = 0;
 	int ret;
 
 	ret = cell__fdt_u32(ctx, fdt, node, "#address-cells", 2,
@@ -98,7 +116,7 @@ int cell__fdt_parent_cells(cell_ctx *ctx, const void *fdt, int node,
 			   uint32_t *ac, uint32_t *sc)
 {
 	char path[CELL__FDT_PATH_MAX];
-	int parent = fdt_parent_offset(fdt, node);
+	int parent = cell__fdt_parent(fdt, node);
 
 	if (parent < 0)
 		return cell__err(ctx, -EINVAL, "%s: node has no parent bus",
@@ -132,7 +150,7 @@ int cell__fdt_msi_cells(cell_ctx *ctx, const void *fdt, int node,
 }
 
 /* Size in bytes of one `reg` entry of @node; sets the parent's cells. */
-static int reg_layout(cell_ctx *ctx, const void *fdt, int node,
+static int reg_layout(cell_ctx *ctx, const void *fdt, int node, int parent,
 		      uint32_t *ac, uint32_t *sc, const void **prop, int *count)
 {
 	char path[CELL__FDT_PATH_MAX];
@@ -140,7 +158,10 @@ static int reg_layout(cell_ctx *ctx, const void *fdt, int node,
 	int len, ret;
 	uint32_t entry;
 
-	ret = cell__fdt_parent_cells(ctx, fdt, node, ac, sc);
+	if (parent < 0)
+		return cell__err(ctx, -EINVAL, "%s: node has no parent bus",
+				 PATH(node, path));
+	ret = cell__fdt_cells(ctx, fdt, parent, ac, sc);
 	if (ret)
 		return ret;
 	p = fdt_getprop(fdt, node, "reg", &len);
@@ -169,10 +190,11 @@ static int reg_layout(cell_ctx *ctx, const void *fdt, int node,
 int cell__fdt_reg_count(cell_ctx *ctx, const void *fdt, int node)
 {
 	const void *p;
-	uint32_t ac, sc;
-	int count, ret;
+	uint32_t ac = 0, sc = 0;
+	int count = 0, ret;
 
-	ret = reg_layout(ctx, fdt, node, &ac, &sc, &p, &count);
+	ret = reg_layout(ctx, fdt, node, cell__fdt_parent(fdt, node), &ac, &sc,
+			 &p, &count);
 	return ret ? ret : count;
 }
 
@@ -204,18 +226,19 @@ static void read_addr(const uint8_t *p, uint32_t ac, struct cell__fdt_addr *a)
 		a->w[i] = fdt32_ld((const fdt32_t *)(const void *)(p + 4 * i));
 }
 
-int cell__fdt_reg(cell_ctx *ctx, const void *fdt, int node, int idx,
-		  struct cell__fdt_addr *addr, uint64_t *size)
+/* cell__fdt_reg() with @node's parent already known. */
+static int reg_at(cell_ctx *ctx, const void *fdt, int node, int parent,
+		  int idx, struct cell__fdt_addr *addr, uint64_t *size)
 {
 	char path[CELL__FDT_PATH_MAX];
 	struct cell__fdt_addr a;
 	const uint8_t *p;
-	const void *prop;
-	uint32_t ac, sc;
+	const void *prop = NULL;
+	uint32_t ac = 0, sc = 0;
 	uint64_t s;
-	int count, ret;
+	int count = 0, ret;
 
-	ret = reg_layout(ctx, fdt, node, &ac, &sc, &prop, &count);
+	ret = reg_layout(ctx, fdt, node, parent, &ac, &sc, &prop, &count);
 	if (ret)
 		return ret;
 	if (idx < 0 || idx >= count)
@@ -229,6 +252,13 @@ int cell__fdt_reg(cell_ctx *ctx, const void *fdt, int node, int idx,
 	*addr = a;
 	*size = s;
 	return 0;
+}
+
+int cell__fdt_reg(cell_ctx *ctx, const void *fdt, int node, int idx,
+		  struct cell__fdt_addr *addr, uint64_t *size)
+{
+	return reg_at(ctx, fdt, node, cell__fdt_parent(fdt, node), idx, addr,
+		      size);
 }
 
 int cell__fdt_is_pci_bus(const void *fdt, int node)
@@ -262,18 +292,15 @@ static uint64_t addr_low64(const struct cell__fdt_addr *a, int skip_first,
  * Map @a (child space of @bus) into the space of @bus's parent through one
  * `ranges` property. Returns 0 and fills *out, or a negative errno.
  */
-static int map_one(cell_ctx *ctx, const void *fdt, int bus,
+static int map_one(cell_ctx *ctx, const void *fdt, int bus, int parent,
 		   const struct cell__fdt_addr *a, struct cell__fdt_addr *out)
 {
 	char path[CELL__FDT_PATH_MAX];
 	uint32_t ac, sc, pac, psc, i, n, entry;
 	const uint8_t *r;
-	int parent, len, ret, pci, hi;
+	int len, ret, pci, hi;
 	uint64_t lo;
 
-	parent = fdt_parent_offset(fdt, bus);
-	if (parent < 0)
-		return cell__err(ctx, -EINVAL, "%s: no parent bus", PATH(bus, path));
 	ret = cell__fdt_cells(ctx, fdt, bus, &ac, &sc);
 	if (ret)
 		return ret;
@@ -350,8 +377,12 @@ static int map_one(cell_ctx *ctx, const void *fdt, int bus,
 			return cell__err(ctx, -ERANGE,
 					 "%s: translated address overflows 64 bits",
 					 PATH(bus, path));
-		*out = p;
 		plo += lo - clo;
+		if (pac < 2 && plo >> (32 * pac))
+			return cell__err(ctx, -ERANGE,
+					 "%s: translated address 0x%llx does not fit the parent's %u address cells",
+					 PATH(bus, path), (unsigned long long)plo, pac);
+		*out = p;
 		for (k = 0; k < pac && k < 2; k++)
 			out->w[pac - 1 - k] = (uint32_t)(plo >> (32 * k));
 		return 0;
@@ -373,19 +404,21 @@ int cell__fdt_translate(cell_ctx *ctx, const void *fdt, int bus,
 		return cell__err(ctx, -EINVAL, "%s: address of %u cells",
 				 PATH(bus, path), a.cells);
 	while (bus > 0) {
+		int parent = cell__fdt_parent(fdt, bus);
+
 		/* libfdt bounds the depth, this only guards against misuse. */
-		if (++depth > 64)
+		if (++depth > CELL__FDT_MAX_DEPTH)
 			return cell__err(ctx, -ELOOP, "%s: tree too deep",
 					 PATH(bus, path));
-		ret = map_one(ctx, fdt, bus, &a, &next);
+		if (parent < 0)
+			return cell__err(ctx, -EINVAL,
+					 "%s: cannot find the parent node: %s",
+					 PATH(bus, path), fdt_strerror(parent));
+		ret = map_one(ctx, fdt, bus, parent, &a, &next);
 		if (ret)
 			return ret;
 		a = next;
-		bus = fdt_parent_offset(fdt, bus);
-		if (bus < 0)
-			return cell__err(ctx, -EINVAL,
-					 "device tree: cannot find a parent node: %s",
-					 fdt_strerror(bus));
+		bus = parent;
 	}
 	v = addr_low64(&a, 0, &hi);
 	if (hi)
@@ -399,15 +432,14 @@ int cell__fdt_translate(cell_ctx *ctx, const void *fdt, int bus,
 int cell__fdt_reg_cpu(cell_ctx *ctx, const void *fdt, int node, int idx,
 		      uint64_t *cpu, uint64_t *size)
 {
+	int ret, parent = cell__fdt_parent(fdt, node);
 	struct cell__fdt_addr a;
 	uint64_t s, c;
-	int ret;
 
-	ret = cell__fdt_reg(ctx, fdt, node, idx, &a, &s);
+	ret = reg_at(ctx, fdt, node, parent, idx, &a, &s);
 	if (ret)
 		return ret;
-	ret = cell__fdt_translate(ctx, fdt, fdt_parent_offset(fdt, node), &a,
-				  &c);
+	ret = cell__fdt_translate(ctx, fdt, parent, &a, &c);
 	if (ret)
 		return ret;
 	*cpu = c;
@@ -446,7 +478,7 @@ int cell__fdt_interrupt_parent(cell_ctx *ctx, const void *fdt, int node,
 		/* The nearest ancestor (or self) carrying interrupt-parent. */
 		while (holder >= 0 &&
 		       !(p = fdt_getprop(fdt, holder, "interrupt-parent", &len)))
-			holder = fdt_parent_offset(fdt, holder);
+			holder = cell__fdt_parent(fdt, holder);
 		if (holder < 0)
 			return cell__err(ctx, -ENOENT,
 					 "%s: no interrupt-parent in the node or its ancestors",
@@ -508,14 +540,25 @@ int cell__fdt_gic_version(const void *fdt, int node)
 		"arm,arm1176jzf-devchip-gic", "arm,eb11mp-gic", "arm,pl390",
 		"arm,tc11mp-gic", "qcom,msm-8660-qgic", "qcom,msm-qgic2",
 	};
-	size_t i;
+	const char *c, *end;
+	size_t i, l;
+	int len;
 
-	for (i = 0; i < sizeof(v3) / sizeof(v3[0]); i++)
-		if (!fdt_node_check_compatible(fdt, node, v3[i]))
-			return 3;
-	for (i = 0; i < sizeof(v2) / sizeof(v2[0]); i++)
-		if (!fdt_node_check_compatible(fdt, node, v2[i]))
-			return 2;
+	/* One property lookup per node: this runs on every node of a tree. */
+	c = fdt_getprop(fdt, node, "compatible", &len);
+	if (!c || len <= 0)
+		return 0;
+	for (end = c + len; c < end; c += l + 1) {
+		l = strnlen(c, (size_t)(end - c));
+		if (l == (size_t)(end - c))
+			break; /* unterminated: not a string */
+		for (i = 0; i < sizeof(v3) / sizeof(v3[0]); i++)
+			if (!strcmp(c, v3[i]))
+				return 3;
+		for (i = 0; i < sizeof(v2) / sizeof(v2[0]); i++)
+			if (!strcmp(c, v2[i]))
+				return 2;
+	}
 	return 0;
 }
 

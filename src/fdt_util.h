@@ -66,6 +66,15 @@ int cell__fdt_check(cell_ctx *ctx, const void *fdt, size_t size);
  */
 const char *cell__fdt_path(const void *fdt, int node, char *buf, size_t len);
 
+/* Deepest node nesting the helpers follow (libfdt's own limit is lower). */
+#define CELL__FDT_MAX_DEPTH 64
+
+/*
+ * Parent of @node like fdt_parent_offset() (negative libfdt error for the
+ * root or a bad offset), in one scan instead of two.
+ */
+int cell__fdt_parent(const void *fdt, int node);
+
 /* Value of @n big-endian cells at @p (n <= 2). */
 uint64_t cell__fdt_read64(const void *p, unsigned int n);
 

@@ -25,16 +25,16 @@ struct cell_pci_list {
 
 #define PATH(node, buf) cell__fdt_path(fdt, (node), (buf), sizeof(buf))
 
-/* Nesting followed by the host walk; libfdt itself bounds depth lower. */
-#define WALK_DEPTH 64
 
 static int is_host(const void *fdt, int node, int parent)
 {
-	if (parent < 0 || cell__fdt_is_pci_bus(fdt, parent))
+	if (parent < 0)
 		return 0;
-	return cell__fdt_is_pci_bus(fdt, node) ||
-	       !fdt_node_check_compatible(fdt, node, "pci-host-ecam-generic") ||
-	       !fdt_node_check_compatible(fdt, node, "pci-host-cam-generic");
+	if (!cell__fdt_is_pci_bus(fdt, node) &&
+	    fdt_stringlist_search(fdt, node, "compatible", "pci-host-ecam-generic") < 0 &&
+	    fdt_stringlist_search(fdt, node, "compatible", "pci-host-cam-generic") < 0)
+		return 0;
+	return !cell__fdt_is_pci_bus(fdt, parent);
 }
 
 /* calloc of @n elements, recording -ENOMEM; NULL with n == 0 is fine. */
@@ -106,7 +106,7 @@ static int host_ranges(cell_ctx *ctx, const void *fdt, int node,
 {
 	char path[CELL__FDT_PATH_MAX];
 	uint32_t ac, sc, pac, psc, entry, n, i, k;
-	int parent = fdt_parent_offset(fdt, node), ret;
+	int parent = cell__fdt_parent(fdt, node), ret;
 	const fdt32_t *p;
 
 	ret = cell__fdt_cells(ctx, fdt, node, &ac, &sc);
@@ -290,8 +290,8 @@ static int host_intx(cell_ctx *ctx, const void *fdt, int node,
 {
 	char path[CELL__FDT_PATH_MAX];
 	uint32_t ac, sc, cic, n, i, k, count = 0, mlen;
+	int ret, same, last_parent = -1;
 	const fdt32_t *p, *mask;
-	int ret;
 
 	ret = cells_prop(ctx, fdt, node, "interrupt-map", &p, &n);
 	if (ret || !n)
@@ -326,6 +326,7 @@ static int host_intx(cell_ctx *ctx, const void *fdt, int node,
 		struct cell_pci_intx *x;
 		uint32_t pac, pic;
 		int parent;
+		uint32_t ph;
 
 		if (n - i < 5)
 			return cell__err(ctx, -EINVAL,
@@ -335,11 +336,22 @@ static int host_intx(cell_ctx *ctx, const void *fdt, int node,
 		for (k = 0; k < 3; k++)
 			x->child_address[k] = fdt32_ld(p + i + k);
 		x->pin = fdt32_ld(p + i + 3);
-		x->parent_phandle = fdt32_ld(p + i + 4);
-		ret = cell__fdt_phandle(ctx, fdt, x->parent_phandle, node,
-					"interrupt-map", &parent);
-		if (ret)
-			return ret;
+		x->parent_phandle = ph = fdt32_ld(p + i + 4);
+		/* Entries mostly share one parent: resolve and decode it once. */
+		same = count && ph == h->intx[count - 1].parent_phandle;
+		if (same) {
+			const struct cell_pci_intx *prev = &h->intx[count - 1];
+
+			parent = last_parent;
+			memcpy(x->parent, prev->parent, sizeof(x->parent));
+		} else {
+			ret = cell__fdt_phandle(ctx, fdt, ph, node,
+						"interrupt-map", &parent);
+			if (ret)
+				return ret;
+			last_parent = parent;
+			x->parent[0] = '\0';
+		}
 		/* The parent's unit-address width: absent means 0 here. */
 		ret = cell__fdt_u32(ctx, fdt, parent, "#address-cells", 0,
 				    CELL__FDT_MAX_CELLS, &pac);
@@ -364,12 +376,20 @@ static int host_intx(cell_ctx *ctx, const void *fdt, int node,
 		for (k = 0; k < pic; k++)
 			x->parent_cells[k] = fdt32_ld(p + i + pac + k);
 		i += pac + pic;
-		PATH(parent, x->parent);
+		if (!x->parent[0])
+			PATH(parent, x->parent);
 		if (cell__fdt_gic_version(fdt, parent)) {
 			x->parent_is_gic = 1;
 			x->has_gic_intid = !cell__fdt_gic_intid(x->parent_cells,
 								pic,
 								&x->gic_intid);
+		} else if (same) {
+			const struct cell_pci_intx *prev = &h->intx[count - 1];
+
+			x->upstream_kind = prev->upstream_kind;
+			x->has_gic_intid = prev->has_gic_intid;
+			x->gic_intid = prev->gic_intid;
+			memcpy(x->upstream, prev->upstream, sizeof(x->upstream));
 		} else {
 			ret = intx_upstream(ctx, fdt, parent, x);
 			if (ret)
@@ -437,21 +457,21 @@ void cell_pci_list_free(cell_pci_list *list)
 }
 
 /*
- * Walk every node keeping the ancestors' offsets (fdt_parent_offset() scans
+ * Walk every node keeping the ancestors' offsets (a parent lookup scans
  * from the start: quadratic on large trees). With @l NULL only count hosts.
  */
 static int walk_hosts(cell_ctx *ctx, const void *fdt, cell_pci_list *l,
 		      size_t *count)
 {
-	int stack[WALK_DEPTH], node, depth = 0, ret;
+	int stack[CELL__FDT_MAX_DEPTH], node, depth = 0, ret;
 
 	*count = 0;
 	for (node = fdt_next_node(fdt, -1, &depth); node >= 0;
 	     node = fdt_next_node(fdt, node, &depth)) {
-		if (depth < 0 || depth >= WALK_DEPTH)
+		if (depth < 0 || depth >= CELL__FDT_MAX_DEPTH)
 			return cell__err(ctx, -EINVAL,
 					 "device tree: nodes nested deeper than %d",
-					 WALK_DEPTH);
+					 CELL__FDT_MAX_DEPTH);
 		stack[depth] = node;
 		if (!is_host(fdt, node, depth ? stack[depth - 1] : -1))
 			continue;

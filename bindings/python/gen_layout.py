@@ -51,6 +51,9 @@ SCALARS = {
     "char": ("ctypes.c_char", 1, True),
     "_Bool": ("ctypes.c_bool", 1, False),
     "bool": ("ctypes.c_bool", 1, False),
+    # Struct members "const void *x" (borrowed data addresses) are plain
+    # addresses on the Python side.
+    "const_void_ptr": ("ctypes.c_void_p", 0, False),
 }
 
 
@@ -93,6 +96,7 @@ class Api:
     opaque: dict[str, str] = field(default_factory=dict)
     functions: dict[str, Function] = field(default_factory=dict)
     constants: dict[str, Constant] = field(default_factory=dict)
+    initializers: dict[str, str] = field(default_factory=dict)
     headers: list[str] = field(default_factory=list)
 
 
@@ -245,12 +249,13 @@ class _Parser:
                     raise _fail(self.where(lineno), f"#define {name} lacks the CELL_ prefix")
                 if not value:
                     raise _fail(self.where(lineno), f"#define {name} has no value")
-                # CELL_*_OPTS_INIT brace initialisers serve C callers; Python
-                # builds the options struct itself and fills its size field.
-                if name.endswith("_INIT") and value.startswith("{"):
-                    continue
-                if name in self.api.constants:
+                if name in self.api.constants or name in self.api.initializers:
                     raise _fail(self.where(lineno), f"{name} defined twice")
+                if value.startswith("{") and value.endswith("}"):
+                    # A C struct initializer (CELL_X_OPTS_INIT); the Python
+                    # layer fills such structs itself.
+                    self.api.initializers[name] = self.header
+                    continue
                 self.api.constants[name] = Constant(
                     name, self.header,
                     _eval_const(value, self.api.constants, self.where(lineno)))
@@ -316,6 +321,7 @@ class _Parser:
             decl = re.sub(r"\s+", " ", decl).strip()
             if not decl:
                 continue
+            decl = re.sub(r"^const void ?\* ?(\w+)$", r"const_void_ptr \1", decl)
             m = re.fullmatch(r"((?:struct )?\w+(?: \w+)?) (\w+)(?: ?\[([^\]]+)\])?", decl)
             if not m or "," in decl or "*" in decl or "union" in decl or ":" in decl:
                 raise _fail(where, f"struct {name}: unsupported member {decl!r}")
@@ -420,7 +426,8 @@ def _ctype_expr(t: str, api: Api, *, is_return: bool = False) -> str:
             return f"ctypes.POINTER({base[7:]})"
         return f"ctypes.POINTER({SCALARS[base][0]})"
     if stars == 2:
-        if re.fullmatch(r"const char ?\*\*", t):
+        if base == "char" and "const" in t:
+            # Borrowed strings, or an array of strings passed in.
             return "ctypes.POINTER(ctypes.c_char_p)"
         # Out-parameters receiving owned objects or buffers, and arrays of
         # handles: raw addresses.
@@ -473,6 +480,9 @@ def render_python(api: Api) -> str:
     for c in api.constants.values():
         w(f"    {c.name!r}: {c.name},")
     w("}")
+    w("")
+    w("# Struct initializer macros, not representable as values.")
+    w(f"INITIALIZERS = {tuple(api.initializers)!r}")
     w("")
     w("# Opaque handle types (typedef struct X X).")
     w(f"OPAQUE = {tuple(api.opaque)!r}")

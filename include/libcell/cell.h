@@ -11,6 +11,7 @@
 #include <libcell/check.h>
 #include <libcell/gic.h>
 #include <libcell/pci.h>
+#include <libcell/hv.h>
 #include <libcell/create.h>
 #include <libcell/dt.h>
 

@@ -54,6 +54,7 @@ CELL_BEGIN_DECL
 #define CELL_CHECK_MEM_WRAP		21u /**< region runs past the 64-bit address space */
 #define CELL_CHECK_CELL_NO_CPU		22u /**< non-root cell without any CPU (warning) */
 #define CELL_CHECK_PCI_SHARED		23u /**< physical PCI function in two non-root cells */
+#define CELL_CHECK_GICR_OWN_FRAMES	24u /**< cell maps exactly its own CPUs' GICR frames (info) */
 /** @} */
 
 /** Cell index of a finding about the system configuration / root cell. */

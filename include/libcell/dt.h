@@ -13,8 +13,14 @@
  * `reg`, `ranges` and `dma-ranges` parent-address fields re-encoded from CPU
  * addresses. Phandles are mapped by identity: host GIC to inmate GIC, moved
  * nodes to fresh numbers unused in the inmate; every phandle-bearing property
- * is rewritten. `/aliases`, `/chosen/stdout-path` and `/__symbols__` are kept
- * coherent in both trees.
+ * is rewritten; GIC specifiers are converted between the two GICs'
+ * #interrupt-cells (e.g. RK3588's 4 cells to 3). `dma-coherent` inherited
+ * from the old parent bus is made explicit. `/aliases`,
+ * `/chosen/stdout-path` and `/__symbols__` are kept coherent in both trees.
+ * When the inmate ends up with several PCI host bridges (e.g. Jailhouse's
+ * virtual one), each gets a distinct `linux,pci-domain`, grafted bridges
+ * taking the lowest free numbers. Memory reservations stay with their tree.
+ * Blobs with `__fixups__` / `__local_fixups__` are refused (-ENOTSUP).
  *
  * References that cannot follow (clocks, resets, PHYs, an SMMU the inmate
  * lacks, other users of a moved ITS left in the host, ...) are reported and
@@ -80,11 +86,17 @@ struct cell_handoff_opts {
 #define CELL_HANDOFF_UNDECODABLE	102u /**< property cannot be decoded or re-encoded */
 /** @} */
 
-/** Which tree a report item's path is in. */
+/** Which tree a report item's path is in: the host tree. */
 #define CELL_HANDOFF_TREE_HOST		0u
+/** Which tree a report item's path is in: the inmate tree. */
 #define CELL_HANDOFF_TREE_INMATE	1u
 
-/** One report item. Strings are NUL-terminated, truncated if longer. */
+/**
+ * One report item. Strings are NUL-terminated, truncated if longer.
+ * Items about a moved node's properties name the node by its host path
+ * (tree CELL_HANDOFF_TREE_HOST); its inmate path is the @c target of the
+ * node's CELL_HANDOFF_MOVED_NODE item.
+ */
 struct cell_handoff_item {
 	uint32_t kind;		/**< CELL_HANDOFF_* kind */
 	uint32_t tree;		/**< CELL_HANDOFF_TREE_* of @c path */
@@ -100,9 +112,12 @@ struct cell_handoff_item {
  * @brief Hand PCIe host bridges and their ITS from @p host to @p inmate.
  * @param ctx error context.
  * @param host host blob of @p host_size bytes (not modified).
+ * @param host_size size of @p host in bytes.
  * @param inmate inmate blob of @p inmate_size bytes (not modified).
+ * @param inmate_size size of @p inmate in bytes.
  * @param pcie_paths @p npaths absolute host paths of PCI host bridges
  *        (device_type "pci"); @p npaths 0 selects every enabled host bridge.
+ * @param npaths number of entries in @p pcie_paths.
  * @param opts options (NULL = defaults); opts->size must be at least 8.
  * @param[out] out the result, released with cell_handoff_free(); written only
  *        on success.
@@ -111,6 +126,7 @@ struct cell_handoff_item {
  *         PCI host bridge); -ENODEV the inmate has no GICv3; -EEXIST the
  *         inmate already has a node of the grafted name; -ERANGE an address
  *         does not fit the destination cells or has no translation;
+ *         -ENOTSUP a blob with __fixups__ / __local_fixups__;
  *         -EBUSY unresolved references (message names the first ones; use
  *         CELL_HANDOFF_DRY_RUN for the full report); -ENOMEM.
  */

@@ -5,15 +5,15 @@
 usage: prepare.py --src SRC --out OUT [--native-build DIR]
 
 1. tests/board/setup.sh (Debian packages into the cache; 77 = skip).
-2. arm64 CMake build of the project in OUT/arm64 with
-   cmake/toolchain-aarch64-linux-gnu.cmake (cellctl static, plus whatever
-   other targets the project builds for arm64).
+2. arm64 CMake build of cellctl (static) in OUT/arm64 with
+   cmake/toolchain-aarch64-linux-gnu.cmake.
 3. The kernel module, when SRC/kmod has a Kbuild or Makefile: kmod/ and
    include/ are copied to OUT/ktree (Kbuild writes its objects next to the
    sources) and built with the stock headers; the module finds the ABI
    header at $(src)/../include and gets LIBCELL_INCLUDE=<that dir> too.
-4. The hypervisor image: $LIBCELL_HV_IMAGE, else the first of
-   OUT/arm64/hypervisor/jailhouse.bin, NATIVE/hypervisor/jailhouse.bin.
+4. The hypervisor image: $LIBCELL_HV_IMAGE, else NATIVE/hypervisor/
+   jailhouse.bin, else the arm64 tree's hypervisor* targets are built and
+   OUT/arm64/hypervisor/jailhouse.bin taken.
 5. qemu-virt configs: each examples/configs/qemu-virt/*.json encoded with
    the native cellctl ("cellctl config encode IN -o OUT") when it can; the
    root config must pass "cellctl config check", alone and with the others.
@@ -70,12 +70,9 @@ def cross_build(src, out, env):
          "-DCMAKE_TOOLCHAIN_FILE=%s/cmake/toolchain-aarch64-linux-gnu.cmake" % src,
          "-DCELL_SYSROOT=" + env["SYSROOT"], "-DBUILD_TESTING=OFF",
          "-DCELL_DOCS=OFF", "-DCMAKE_BUILD_TYPE="])
-    # Only what the board needs: cellctl and the hypervisor image targets
-    # (host-side steps such as encoding the example configs cannot run an
-    # arm64 cellctl).
-    names = re.findall(r"^\.\.\. (\S+)", run(["cmake", "--build", b, "--target", "help"]), re.M)
-    targets = ["cellctl"] + [n for n in names if n.startswith("hypervisor")]
-    run(["cmake", "--build", b, "-j2", "--target"] + targets)
+    # Only what the board needs (host-side steps such as encoding the
+    # example configs cannot run an arm64 cellctl).
+    run(["cmake", "--build", b, "-j2", "--target", "cellctl"])
     cellctl = os.path.join(b, "tools", "cellctl", "cellctl")
     if not os.path.exists(cellctl):
         log("cross build produced no %s" % cellctl)
@@ -105,14 +102,21 @@ def build_kmod(src, out, env):
 
 
 def find_hv_image(out, native):
-    cand = [os.environ.get("LIBCELL_HV_IMAGE", ""),
-            os.path.join(out, "arm64", "hypervisor", "jailhouse.bin")]
+    """$LIBCELL_HV_IMAGE, the native build's image, else the arm64 tree's
+    (its hypervisor* targets are built only then, to build it once)."""
+    cand = [os.environ.get("LIBCELL_HV_IMAGE", "")]
     if native:
         cand.append(os.path.join(native, "hypervisor", "jailhouse.bin"))
     for c in cand:
         if c and os.path.isfile(c):
             return c
-    return None
+    b = os.path.join(out, "arm64")
+    names = re.findall(r"^\.\.\. (\S+)", run(["cmake", "--build", b, "--target", "help"]), re.M)
+    targets = [n for n in names if n.startswith("hypervisor")]
+    if targets:
+        run(["cmake", "--build", b, "-j2", "--target"] + targets)
+    c = os.path.join(b, "hypervisor", "jailhouse.bin")
+    return c if os.path.isfile(c) else None
 
 
 def encode_configs(src, out, native):

@@ -615,6 +615,33 @@ static void test_check__gicr_root_not_io(void **state)
 		 LINUX_GICR, 2);
 }
 
+static void test_check__gicr_own_frames(void **state)
+{
+	struct fixture *f = *state;
+	int n;
+
+	/* --precise-gicr: no grant, the cell maps the frames of CPUs 2-3. */
+	assert_int_equal(cell_config_memory_remove(f->s.sys, ROOT_GICR), 0);
+	assert_int_equal(cell_config_memory_remove(LINUX(f), LINUX_GICR), 0);
+	n = cell_config_memory_count(LINUX(f));
+	mem_add(LINUX(f), 0x080a0000 + 2 * 0x20000, 0x080a0000 + 2 * 0x20000,
+		0x40000, RWIO);
+	expect_n(f, CELL_SEVERITY_INFO, CELL_CHECK_GICR_OWN_FRAMES, CELL_LINUX, n, 0);
+}
+
+static void test_check__gicr_foreign_frame(void **state)
+{
+	struct fixture *f = *state;
+	int n;
+
+	/* The frame of CPU 0 belongs to the root: an error, not a precise grant. */
+	assert_int_equal(cell_config_memory_remove(f->s.sys, ROOT_GICR), 0);
+	assert_int_equal(cell_config_memory_remove(LINUX(f), LINUX_GICR), 0);
+	n = cell_config_memory_count(LINUX(f));
+	mem_add(LINUX(f), 0x080a0000, 0x080a0000, 0x20000, RWIO);
+	expect(f, CELL_CHECK_GIC_AS_MEMORY, CELL_LINUX, n);
+}
+
 /* ---- COMM_REGION and LOADABLE ---- */
 
 static void test_check__comm_in_root(void **state)
@@ -899,6 +926,8 @@ int main(void)
 		T(gicr_without_rootshared),
 		T(gicr_without_root_grant),
 		T(gicr_root_not_io),
+		T(gicr_own_frames),
+		T(gicr_foreign_frame),
 		T(comm_in_root),
 		T(comm_twice),
 		T(comm_flags),

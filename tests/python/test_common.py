@@ -5,6 +5,7 @@ from __future__ import annotations
 import errno
 import gc
 import re
+from pathlib import Path
 
 import pytest
 
@@ -109,3 +110,18 @@ def test_file_helpers(ctx: libcell.Context, tmp_path) -> None:
         ctx.read_file(tmp_path / "nothere")
     with pytest.raises(libcell.NotFound):
         ctx.write_file(tmp_path / "no" / "dir", b"")
+
+
+def test_library_found_in_build_tree() -> None:
+    # Without LIBCELL_LIBRARY the package copied into <build>/bindings/python
+    # loads <build>/src/libcell.so.0.
+    import os
+    import subprocess
+    import sys
+    pkg = Path(libcell.__file__).resolve().parent
+    if not (pkg.parents[2] / "src" / "libcell.so.0").is_file():
+        pytest.skip("package not run from a build tree")
+    env = {k: v for k, v in os.environ.items() if k != "LIBCELL_LIBRARY"}
+    r = subprocess.run([sys.executable, "-c", "import libcell; print(libcell.LIBRARY_PATH)"],
+                       env=env, capture_output=True, text=True, check=True)
+    assert Path(r.stdout.strip()) == pkg.parents[2] / "src" / "libcell.so.0"

@@ -36,4 +36,11 @@ int cellctl_config_check(cell_ctx *ctx, int argc, char **argv);
 /* cellctl config create (tools/cellctl/create.c). */
 int cellctl_config_create(cell_ctx *ctx, int argc, char **argv);
 
+/* The running hypervisor (tools/cellctl/hv.c). */
+int cellctl_enable(cell_ctx *ctx, int argc, char **argv);
+int cellctl_disable(cell_ctx *ctx, int argc, char **argv);
+int cellctl_info(cell_ctx *ctx, int argc, char **argv);
+int cellctl_cell(cell_ctx *ctx, int argc, char **argv);
+int cellctl_console(cell_ctx *ctx, int argc, char **argv);
+
 #endif /* CELLCTL_H */

@@ -21,6 +21,12 @@ static const struct command commands[] = {
 	  "config decode|encode|show|check ...   convert, inspect and check .cell files" },
 	{ "dt", cellctl_dt,
 	  "dt handoff --host H --inmate I ...    move PCIe hosts + ITS into an inmate DT" },
+	{ "enable", cellctl_enable, "enable SYSCONFIG.cell                 start the hypervisor" },
+	{ "disable", cellctl_disable, "disable                               stop the hypervisor" },
+	{ "info", cellctl_info, "info                                  enabled state, memory pools" },
+	{ "cell", cellctl_cell,
+	  "cell list|create|load|start|shutdown|destroy|stats ...  manage cells" },
+	{ "console", cellctl_console, "console [-f]                          hypervisor console" },
 };
 
 void cellctl_err(const char *fmt, ...)

@@ -17,7 +17,10 @@ from .config import ArrayView, Config, IommuView, mem_flag_name, mem_flags_names
 from .context import Context, strerror, version, version_number
 from .create import create_inmate, create_root
 from .dt import GicEntry, GicReport, PciHostEntry, discover_gics, discover_pci
+from .hv import Hypervisor, state_code
+from .gic import GicList, gic_discover
 from .handoff import Handoff, handoff, handoff_kind_name
+from .pci import PciList, pci_discover
 from .errors import (Busy, Error, Exists, FileTooBig, InvalidArgument, IOFailure,
                      IsADirectory, Loop, Malformed, MissingSymbol, NameTooLong, NoDevice,
                      NoMemory, NoSpace, NotFound, NotSupported, OutOfRange, Overflow,

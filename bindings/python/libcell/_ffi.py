@@ -66,7 +66,7 @@ def find_library() -> str:
     env = os.environ.get("LIBCELL_LIBRARY")
     if env:
         return env
-    top = _HERE.parents[1]
+    top = _HERE.parents[2]
     for cand in (top / "src" / "libcell.so.0", top / "build" / "src" / "libcell.so.0"):
         if cand.is_file():
             return str(cand)

@@ -55,7 +55,7 @@ def create_inmate(ctx: Context, dtb: bytes | bytearray | memoryview, name: str, 
     paths = (ctypes.c_char_p * max(len(devices), 1))(*[d.encode() for d in devices])
     _ffi.call("cell_create_inmate", ctx.handle, ctypes.byref(out), ctypes.byref(blob),
               ctypes.byref(size), buf, len(buf), name.encode(),
-              ctypes.cast(paths, ctypes.POINTER(ctypes.c_void_p)), len(devices),
+              paths, len(devices),
               ctypes.byref(o), ctx=ctx.handle)
     cfg = Config(ctx, out.value or 0)
     return cfg, _ffi.take_bytes(blob.value, size.value)

@@ -1,0 +1,67 @@
+# SPDX-License-Identifier: BSD-2-Clause
+"""Shared plumbing of the device-tree modules (discovery lists, handoff)."""
+from __future__ import annotations
+
+import ctypes
+import os
+from types import TracebackType
+from typing import Any, TypeVar
+
+from . import _ffi
+from .context import Context
+
+Blob = bytes | bytearray | memoryview | str | os.PathLike[str]
+S = TypeVar("S", bound="Owned")
+
+
+def blob_bytes(ctx: Context, src: Blob) -> bytes:
+    """A DTB given as bytes, or as the path of a file to read."""
+    if isinstance(src, (str, os.PathLike)):
+        return ctx.read_file(src)
+    return bytes(src)
+
+
+class Owned:
+    """A library object made from a context and freed with @_free."""
+
+    _free = ""
+
+    def __init__(self, ctx: Context, handle: int) -> None:
+        self._ctx = ctx
+        self._handle: int | None = handle
+        ctx._adopt(self)
+
+    @property
+    def handle(self) -> int:
+        if not self._handle:
+            raise ValueError(f"libcell {type(self).__name__} is closed")
+        return self._handle
+
+    @property
+    def context(self) -> Context:
+        return self._ctx
+
+    def close(self) -> None:
+        if self._handle:
+            _ffi.fn(self._free)(self._handle)
+            self._handle = None
+
+    def __enter__(self: S) -> S:
+        return self
+
+    def __exit__(self, et: type[BaseException] | None, ev: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        self.close()
+
+    def __del__(self) -> None:
+        if getattr(self, "_handle", None) and not self._ctx.closed:
+            self.close()
+
+    def _call(self, func: str, *args: Any) -> int:
+        return _ffi.call(func, *args, ctx=self._ctx.handle)
+
+    def _get(self, func: str, struct: str, *index: int) -> Any:
+        """Copy one struct out with @func(handle, *index, &out)."""
+        cs = _ffi.cstruct_type(struct)()
+        self._call(func, self.handle, *index, ctypes.byref(cs))
+        return _ffi.to_dataclass(cs)
