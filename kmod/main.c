@@ -384,7 +384,7 @@ static int jh_enable(struct cell_abi_system __user *uarg)
 	memset(jh.hv_mem + fw->size, 0, jh.hv_size - PAGE_SIZE - fw->size);
 	jh.header = jh.hv_mem;
 	jh.header->max_cpus = jh.max_cpus;
-	jh.header->online_cpus = 0;
+	jh.header->online_cpus = num_online_cpus();
 	jh.header->arm_linux_hyp_abi = CELL_ABI_HYP_STUB_ABI_OPCODE;
 	jh.hv_entry = jh.header->entry;
 	jh.console_off = jh.header->console_page;
