@@ -29,7 +29,7 @@ print(libcell.__file__)
 def _smoke(pythonpath: Path, library: Path) -> str:
     env = dict(os.environ, PYTHONPATH=str(pythonpath), LIBCELL_LIBRARY=str(library))
     r = subprocess.run([sys.executable, "-c", SMOKE], env=env, capture_output=True,
-                       text=True, cwd="/")
+                       text=True, cwd="/", timeout=120)
     assert r.returncode == 0, r.stderr
     return r.stdout.strip()
 
@@ -37,8 +37,11 @@ def _smoke(pythonpath: Path, library: Path) -> str:
 def test_cmake_install(tmp_path: Path) -> None:
     if not (BUILD_DIR / "CMakeCache.txt").is_file() or not shutil.which("cmake"):
         pytest.skip("no CMake build tree")
-    subprocess.run(["cmake", "--install", str(BUILD_DIR), "--prefix", str(tmp_path)],
-                   check=True, capture_output=True)
+    # Tools get no sanitizer preload (a sanitized build's tests set one).
+    env = {k: v for k, v in os.environ.items() if k != "LD_PRELOAD"}
+    r = subprocess.run(["cmake", "--install", str(BUILD_DIR), "--prefix", str(tmp_path)],
+                       capture_output=True, text=True, env=env, timeout=120)
+    assert r.returncode == 0, r.stdout + r.stderr
     site = list(tmp_path.glob("lib*/python3/dist-packages"))
     assert len(site) == 1
     pkg = site[0] / "libcell"
@@ -59,7 +62,8 @@ def test_wheel(tmp_path: Path) -> None:
     shutil.copytree(SOURCE_DIR / "include" / "libcell", src / "include" / "libcell")
     r = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-build-isolation",
                         "--no-deps", "--no-index", "-w", str(tmp_path / "dist"),
-                        str(src / "bindings" / "python")], capture_output=True, text=True)
+                        str(src / "bindings" / "python")], capture_output=True, text=True,
+                       timeout=300)
     assert r.returncode == 0, r.stdout + r.stderr
     wheel = next((tmp_path / "dist").glob("libcell-*.whl"))
     names = zipfile.ZipFile(wheel).namelist()
