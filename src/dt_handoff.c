@@ -1087,6 +1087,80 @@ static int graft(struct ho *h)
 	return 0;
 }
 
+static bool is_copy(struct ho *h, const struct cell__dt_node *n)
+{
+	size_t i;
+
+	for (i = 0; i < h->npairs; i++)
+		if (h->pairs[i].copy == n)
+			return true;
+	return false;
+}
+
+/*
+ * Linux numbers PCI domains from linux,pci-domain only when every host
+ * bridge has one (a mix is reported as inconsistent and the odd bridge
+ * fails), and Jailhouse's virtual host must keep its own domain next to a
+ * grafted physical one: with two or more host bridges in the inmate, give
+ * each a distinct linux,pci-domain, keeping the numbers already there
+ * (a grafted bridge yields when its number is taken). Grafted bridges get
+ * the lowest free numbers first, so the virtual host ends up on domain 1
+ * as in Jailhouse's own configurations.
+ */
+static int pci_domains(struct ho *h)
+{
+	struct cell__dt_node *n, *hosts[64];
+	uint32_t dom[64], v;
+	bool has[64];
+	size_t cnt = 0, i, j, k;
+	int err;
+
+	for (n = h->it->root; n && cnt < 64; n = cell__dt_next(n))
+		if (is_pci_host(n) && n->parent && !is_pci_host(n->parent))
+			hosts[cnt++] = n;
+	if (cnt < 2)
+		return 0;
+	/* Existing numbers: inmate bridges first, then grafted ones. */
+	for (i = 0; i < cnt; i++)
+		has[i] = false;
+	for (int pass = 0; pass < 2; pass++)
+		for (i = 0; i < cnt; i++) {
+			if (is_copy(h, hosts[i]) != (pass == 1) ||
+			    !cell__dt_u32(hosts[i], "linux,pci-domain", &v))
+				continue;
+			for (j = 0; j < cnt && !(has[j] && dom[j] == v); j++)
+				;
+			if (j < cnt)
+				continue;	/* taken: renumbered below */
+			has[i] = true;
+			dom[i] = v;
+		}
+	for (k = 0; k < 2 * cnt; k++) {
+		bool had;
+		char detail[64];
+
+		i = k % cnt;
+		if (has[i] || is_copy(h, hosts[i]) != (k < cnt))
+			continue;
+		had = cell__dt_prop(hosts[i], "linux,pci-domain") != NULL;
+		for (v = 0;; v++) {
+			for (j = 0; j < cnt && !(has[j] && dom[j] == v); j++)
+				;
+			if (j == cnt)
+				break;
+		}
+		has[i] = true;
+		dom[i] = v;
+		snprintf(detail, sizeof(detail), "PCI domain %u", v);
+		if ((err = cell__dt_setprop_u32(hosts[i], "linux,pci-domain", v)) ||
+		    (err = add_item(h, had ? CELL_HANDOFF_REWROTE_PROP : CELL_HANDOFF_ADDED_PROP,
+				    CELL_HANDOFF_TREE_INMATE, hosts[i], "linux,pci-domain",
+				    detail, 0)))
+			return err;
+	}
+	return 0;
+}
+
 /* ---- references that stay behind ------------------------------------- */
 
 struct inscan {
@@ -1320,16 +1394,6 @@ static size_t windows(const struct cell__dt_node *n, struct win *w, size_t max)
 	return cnt;
 }
 
-static bool is_copy(struct ho *h, const struct cell__dt_node *n)
-{
-	size_t i;
-
-	for (i = 0; i < h->npairs; i++)
-		if (h->pairs[i].copy == n)
-			return true;
-	return false;
-}
-
 /* Grafted host bridge windows that overlap an inmate node's (warnings: the
  * cell configuration decides what is really mapped, e.g. Jailhouse's
  * virtual PCI host). */
@@ -1517,7 +1581,8 @@ int cell_dt_handoff(cell_ctx *ctx, const void *host, size_t host_size,
 		err = refuse(&h);
 		goto out;
 	}
-	if ((err = graft(&h)) || (err = edit_host(&h)) || (err = check_overlap(&h)))
+	if ((err = graft(&h)) || (err = pci_domains(&h)) || (err = edit_host(&h)) ||
+	    (err = check_overlap(&h)))
 		goto out;
 	if (!(h.flags & CELL_HANDOFF_DRY_RUN) &&
 	    ((err = finish_blob(&h, h.ht, "host", &h.res->host_blob, &h.res->host_size)) ||

@@ -13,8 +13,14 @@
  * `reg`, `ranges` and `dma-ranges` parent-address fields re-encoded from CPU
  * addresses. Phandles are mapped by identity: host GIC to inmate GIC, moved
  * nodes to fresh numbers unused in the inmate; every phandle-bearing property
- * is rewritten. `/aliases`, `/chosen/stdout-path` and `/__symbols__` are kept
- * coherent in both trees.
+ * is rewritten; GIC specifiers are converted between the two GICs'
+ * #interrupt-cells (e.g. RK3588's 4 cells to 3). `dma-coherent` inherited
+ * from the old parent bus is made explicit. `/aliases`,
+ * `/chosen/stdout-path` and `/__symbols__` are kept coherent in both trees.
+ * When the inmate ends up with several PCI host bridges (e.g. Jailhouse's
+ * virtual one), each gets a distinct `linux,pci-domain`, grafted bridges
+ * taking the lowest free numbers. Memory reservations stay with their tree.
+ * Blobs with `__fixups__` / `__local_fixups__` are refused (-ENOTSUP).
  *
  * References that cannot follow (clocks, resets, PHYs, an SMMU the inmate
  * lacks, other users of a moved ITS left in the host, ...) are reported and
@@ -85,7 +91,12 @@ struct cell_handoff_opts {
 /** Which tree a report item's path is in: the inmate tree. */
 #define CELL_HANDOFF_TREE_INMATE	1u
 
-/** One report item. Strings are NUL-terminated, truncated if longer. */
+/**
+ * One report item. Strings are NUL-terminated, truncated if longer.
+ * Items about a moved node's properties name the node by its host path
+ * (tree CELL_HANDOFF_TREE_HOST); its inmate path is the @c target of the
+ * node's CELL_HANDOFF_MOVED_NODE item.
+ */
 struct cell_handoff_item {
 	uint32_t kind;		/**< CELL_HANDOFF_* kind */
 	uint32_t tree;		/**< CELL_HANDOFF_TREE_* of @c path */
@@ -115,6 +126,7 @@ struct cell_handoff_item {
  *         PCI host bridge); -ENODEV the inmate has no GICv3; -EEXIST the
  *         inmate already has a node of the grafted name; -ERANGE an address
  *         does not fit the destination cells or has no translation;
+ *         -ENOTSUP a blob with __fixups__ / __local_fixups__;
  *         -EBUSY unresolved references (message names the first ones; use
  *         CELL_HANDOFF_DRY_RUN for the full report); -ENOMEM.
  */

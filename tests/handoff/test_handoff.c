@@ -287,6 +287,15 @@ static void check_inmate(const struct hcase *c, const void *blob, uint32_t flags
 		}
 		free(e);
 	}
+	/* Two host bridges now: distinct explicit PCI domains, the virtual
+	 * host's not taken by the grafted one. */
+	{
+		uint32_t d1, d2;
+
+		assert_true(cell__dt_u32(br, "linux,pci-domain", &d1));
+		assert_true(cell__dt_u32(vpci, "linux,pci-domain", &d2));
+		assert_int_not_equal(d1, d2);
+	}
 	/* Only the drop policy may remove the bridge's properties. */
 	if (!(flags & CELL_HANDOFF_DROP_UNRESOLVED))
 		assert_non_null(cell__dt_prop(br, "interrupt-map"));
