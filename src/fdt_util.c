@@ -96,7 +96,7 @@ int cell__fdt_u32(cell_ctx *ctx, const void *fdt, int node, const char *name,
 int cell__fdt_cells(cell_ctx *ctx, const void *fdt, int node,
 		    uint32_t *ac, uint32_t *sc)
 {
-	uint32_t a, s;
+	uint32_t a = 0, s = 0;
 	int ret;
 
 	ret = cell__fdt_u32(ctx, fdt, node, "#address-cells", 2,
@@ -190,8 +190,8 @@ static int reg_layout(cell_ctx *ctx, const void *fdt, int node, int parent,
 int cell__fdt_reg_count(cell_ctx *ctx, const void *fdt, int node)
 {
 	const void *p;
-	uint32_t ac, sc;
-	int count, ret;
+	uint32_t ac = 0, sc = 0;
+	int count = 0, ret;
 
 	ret = reg_layout(ctx, fdt, node, cell__fdt_parent(fdt, node), &ac, &sc,
 			 &p, &count);
@@ -233,10 +233,10 @@ static int reg_at(cell_ctx *ctx, const void *fdt, int node, int parent,
 	char path[CELL__FDT_PATH_MAX];
 	struct cell__fdt_addr a;
 	const uint8_t *p;
-	const void *prop;
-	uint32_t ac, sc;
+	const void *prop = NULL;
+	uint32_t ac = 0, sc = 0;
 	uint64_t s;
-	int count, ret;
+	int count = 0, ret;
 
 	ret = reg_layout(ctx, fdt, node, parent, &ac, &sc, &prop, &count);
 	if (ret)
