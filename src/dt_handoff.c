@@ -969,6 +969,24 @@ static int dest_name(struct ho *h, const struct cell__dt_node *copy,
 	return 0;
 }
 
+/* True when @dr (dma-ranges of @bus) maps every window 1:1 (or is empty). */
+static bool dma_identity(const struct cell__dt_node *bus, const struct cell__dt_prop *dr)
+{
+	uint32_t ca = cell__dt_ac(bus), pa = cell__dt_ac(bus->parent);
+	uint32_t ent = ca + pa + cell__dt_sc(bus), i;
+	uint64_t c, p;
+
+	if (!dr->len)
+		return true;
+	if (dr->len % (4 * ent))
+		return false;
+	for (i = 0; i < dr->len / 4; i += ent)
+		if (!rd_num(dr->val + 4 * i, ca, &c) || !rd_num(dr->val + 4 * (i + ca), pa, &p) ||
+		    c != p)
+			return false;
+	return true;
+}
+
 /* Inherited properties that stop applying once the parent bus changes. */
 static int keep_inherited(struct ho *h, struct cell__dt_node *o,
 			  struct cell__dt_node *cp, struct cell__dt_node *nbus)
@@ -989,6 +1007,24 @@ static int keep_inherited(struct ho *h, struct cell__dt_node *o,
 					return err;
 				break;
 			}
+	/* A translating dma-ranges above the node is lost with the old bus
+	 * (the node's own dma-ranges was translated through it instead). */
+	if (!(o->mark & M_ITS) && !cell__dt_prop(o, "dma-ranges"))
+		for (a = o->parent; a; a = a->parent) {
+			const struct cell__dt_prop *dr = cell__dt_prop(a, "dma-ranges");
+
+			if (dr && !dma_identity(a, dr)) {
+				char why[300];
+
+				snprintf(why, sizeof(why),
+					 "%s has a translating dma-ranges the destination bus lacks",
+					 path_of(h, a));
+				if ((err = add_item(h, CELL_HANDOFF_UNDECODABLE,
+						    CELL_HANDOFF_TREE_HOST, o, "dma-ranges", why, 0)))
+					return err;
+				break;
+			}
+		}
 	if (cell__dt_prop(o, "interrupt-parent"))
 		return 0;
 	par = cell__dt_irq_parent(h->ht, o, &ph);

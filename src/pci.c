@@ -25,6 +25,48 @@ struct cell_pci_list {
 
 #define PATH(node, buf) cell__fdt_path(fdt, (node), (buf), sizeof(buf))
 
+/*
+ * Phandle targets met during one discovery, with their paths: the hosts of
+ * a tree point at the same few ITS, GIC and INTx controllers, and every
+ * libfdt phandle or path lookup scans the whole tree.
+ */
+#define MEMO_SLOTS 16
+
+struct memo {
+	uint32_t used, next;
+	uint32_t phandle[MEMO_SLOTS];
+	int node[MEMO_SLOTS];
+	char path[MEMO_SLOTS][CELL_DT_PATH_MAX];
+};
+
+/* Node of @ph (referenced by @user's @prop); its path into @path if set. */
+static int resolve(cell_ctx *ctx, const void *fdt, struct memo *m, uint32_t ph,
+		   int user, const char *prop, int *node, char *path)
+{
+	uint32_t i;
+	int ret, target;
+
+	for (i = 0; i < m->used; i++)
+		if (m->phandle[i] == ph)
+			break;
+	if (i == m->used) {
+		ret = cell__fdt_phandle(ctx, fdt, ph, user, prop, &target);
+		if (ret)
+			return ret;
+		i = m->next;
+		m->next = (m->next + 1) % MEMO_SLOTS;
+		if (m->used < MEMO_SLOTS)
+			m->used++;
+		m->phandle[i] = ph;
+		m->node[i] = target;
+		PATH(target, m->path[i]);
+	}
+	*node = m->node[i];
+	if (path)
+		memcpy(path, m->path[i], CELL_DT_PATH_MAX);
+	return 0;
+}
+
 
 static int is_host(const void *fdt, int node, int parent)
 {
@@ -158,8 +200,8 @@ static int host_ranges(cell_ctx *ctx, const void *fdt, int node,
 	return 0;
 }
 
-static int host_msi(cell_ctx *ctx, const void *fdt, int node,
-		    struct host_entry *h)
+static int host_msi(cell_ctx *ctx, const void *fdt, struct memo *memo,
+		    int node, struct host_entry *h)
 {
 	char path[CELL__FDT_PATH_MAX];
 	uint32_t n, i, k, cells, count = 0;
@@ -177,8 +219,8 @@ static int host_msi(cell_ctx *ctx, const void *fdt, int node,
 		struct cell_pci_msi_parent *m = &h->msi[count];
 
 		m->phandle = fdt32_ld(p + i);
-		ret = cell__fdt_phandle(ctx, fdt, m->phandle, node,
-					"msi-parent", &target);
+		ret = resolve(ctx, fdt, memo, m->phandle, node, "msi-parent",
+			      &target, m->path);
 		if (ret)
 			return ret;
 		ret = cell__fdt_msi_cells(ctx, fdt, target, &cells);
@@ -188,7 +230,6 @@ static int host_msi(cell_ctx *ctx, const void *fdt, int node,
 			return cell__err(ctx, -EINVAL,
 					 "%s: msi-parent entry %u needs %u specifier cells: truncated",
 					 PATH(node, path), count, cells);
-		PATH(target, m->path);
 		m->cell_count = cells;
 		for (k = 0; k < cells; k++)
 			m->cells[k] = fdt32_ld(p + i + 1 + k);
@@ -213,11 +254,10 @@ static int host_msi(cell_ctx *ctx, const void *fdt, int node,
 		m->phandle = fdt32_ld(p + 4 * i + 1);
 		m->out_base = fdt32_ld(p + 4 * i + 2);
 		m->length = fdt32_ld(p + 4 * i + 3);
-		ret = cell__fdt_phandle(ctx, fdt, m->phandle, node, "msi-map",
-					&target);
+		ret = resolve(ctx, fdt, memo, m->phandle, node, "msi-map",
+			      &target, m->path);
 		if (ret)
 			return ret;
-		PATH(target, m->path);
 	}
 	h->info.msi_map_count = n / 4;
 	ret = cell__fdt_u32(ctx, fdt, node, "msi-map-mask", 0xffffffffu,
@@ -232,8 +272,8 @@ static int host_msi(cell_ctx *ctx, const void *fdt, int node,
  * A non-GIC INTx parent: report what lies beyond it when that is clear, i.e.
  * it signals by MSI, or it has exactly one interrupt and that goes to a GIC.
  */
-static int intx_upstream(cell_ctx *ctx, const void *fdt, int ctl,
-			 struct cell_pci_intx *x)
+static int intx_upstream(cell_ctx *ctx, const void *fdt, struct memo *memo,
+			 int ctl, struct cell_pci_intx *x)
 {
 	uint32_t cells, spec[8], n, k;
 	const fdt32_t *p;
@@ -241,20 +281,19 @@ static int intx_upstream(cell_ctx *ctx, const void *fdt, int ctl,
 
 	p = fdt_getprop(fdt, ctl, "msi-parent", &len);
 	if (p && len >= 4) {
-		ret = cell__fdt_phandle(ctx, fdt, fdt32_ld(p), ctl, "msi-parent",
-					&up);
+		ret = resolve(ctx, fdt, memo, fdt32_ld(p), ctl, "msi-parent",
+			      &up, x->upstream);
 		if (ret)
 			return ret;
 		x->upstream_kind = CELL_PCI_UPSTREAM_MSI;
-		PATH(up, x->upstream);
 		return 0;
 	}
 	ret = cells_prop(ctx, fdt, ctl, "interrupts-extended", &p, &n);
 	if (ret)
 		return ret;
 	if (n) {
-		ret = cell__fdt_phandle(ctx, fdt, fdt32_ld(p), ctl,
-					"interrupts-extended", &up);
+		ret = resolve(ctx, fdt, memo, fdt32_ld(p), ctl,
+			      "interrupts-extended", &up, NULL);
 		if (ret)
 			return ret;
 		p++;
@@ -285,8 +324,8 @@ static int intx_upstream(cell_ctx *ctx, const void *fdt, int ctl,
 	return 0;
 }
 
-static int host_intx(cell_ctx *ctx, const void *fdt, int node,
-		     struct host_entry *h)
+static int host_intx(cell_ctx *ctx, const void *fdt, struct memo *memo,
+		     int node, struct host_entry *h)
 {
 	char path[CELL__FDT_PATH_MAX];
 	uint32_t ac, sc, cic, n, i, k, count = 0, mlen;
@@ -345,12 +384,11 @@ static int host_intx(cell_ctx *ctx, const void *fdt, int node,
 			parent = last_parent;
 			memcpy(x->parent, prev->parent, sizeof(x->parent));
 		} else {
-			ret = cell__fdt_phandle(ctx, fdt, ph, node,
-						"interrupt-map", &parent);
+			ret = resolve(ctx, fdt, memo, ph, node, "interrupt-map",
+				      &parent, x->parent);
 			if (ret)
 				return ret;
 			last_parent = parent;
-			x->parent[0] = '\0';
 		}
 		/* The parent's unit-address width: absent means 0 here. */
 		ret = cell__fdt_u32(ctx, fdt, parent, "#address-cells", 0,
@@ -376,8 +414,6 @@ static int host_intx(cell_ctx *ctx, const void *fdt, int node,
 		for (k = 0; k < pic; k++)
 			x->parent_cells[k] = fdt32_ld(p + i + pac + k);
 		i += pac + pic;
-		if (!x->parent[0])
-			PATH(parent, x->parent);
 		if (cell__fdt_gic_version(fdt, parent)) {
 			x->parent_is_gic = 1;
 			x->has_gic_intid = !cell__fdt_gic_intid(x->parent_cells,
@@ -391,7 +427,7 @@ static int host_intx(cell_ctx *ctx, const void *fdt, int node,
 			x->gic_intid = prev->gic_intid;
 			memcpy(x->upstream, prev->upstream, sizeof(x->upstream));
 		} else {
-			ret = intx_upstream(ctx, fdt, parent, x);
+			ret = intx_upstream(ctx, fdt, memo, parent, x);
 			if (ret)
 				return ret;
 		}
@@ -400,8 +436,8 @@ static int host_intx(cell_ctx *ctx, const void *fdt, int node,
 	return 0;
 }
 
-static int host_parse(cell_ctx *ctx, const void *fdt, int node,
-		      struct host_entry *h)
+static int host_parse(cell_ctx *ctx, const void *fdt, struct memo *memo,
+		      int node, struct host_entry *h)
 {
 	char path[CELL__FDT_PATH_MAX];
 	const fdt32_t *p;
@@ -433,9 +469,9 @@ static int host_parse(cell_ctx *ctx, const void *fdt, int node,
 	if (!ret)
 		ret = host_ranges(ctx, fdt, node, h);
 	if (!ret)
-		ret = host_msi(ctx, fdt, node, h);
+		ret = host_msi(ctx, fdt, memo, node, h);
 	if (!ret)
-		ret = host_intx(ctx, fdt, node, h);
+		ret = host_intx(ctx, fdt, memo, node, h);
 	return ret;
 }
 
@@ -461,7 +497,7 @@ void cell_pci_list_free(cell_pci_list *list)
  * from the start: quadratic on large trees). With @l NULL only count hosts.
  */
 static int walk_hosts(cell_ctx *ctx, const void *fdt, cell_pci_list *l,
-		      size_t *count)
+		      struct memo *memo, size_t *count)
 {
 	int stack[CELL__FDT_MAX_DEPTH], node, depth = 0, ret;
 
@@ -476,7 +512,8 @@ static int walk_hosts(cell_ctx *ctx, const void *fdt, cell_pci_list *l,
 		if (!is_host(fdt, node, depth ? stack[depth - 1] : -1))
 			continue;
 		if (l) {
-			ret = host_parse(ctx, fdt, node, &l->hosts[l->nhosts++]);
+			ret = host_parse(ctx, fdt, memo, node,
+					 &l->hosts[l->nhosts++]);
 			if (ret)
 				return ret;
 		}
@@ -488,6 +525,7 @@ static int walk_hosts(cell_ctx *ctx, const void *fdt, cell_pci_list *l,
 int cell_pci_discover(cell_ctx *ctx, const void *fdt, size_t size,
 		      cell_pci_list **out)
 {
+	struct memo *memo;
 	cell_pci_list *l;
 	size_t n;
 	int ret;
@@ -497,7 +535,7 @@ int cell_pci_discover(cell_ctx *ctx, const void *fdt, size_t size,
 	ret = cell__fdt_check(ctx, fdt, size);
 	if (ret)
 		return ret;
-	ret = walk_hosts(ctx, fdt, NULL, &n);
+	ret = walk_hosts(ctx, fdt, NULL, NULL, &n);
 	if (ret)
 		return ret;
 	l = calloc(1, sizeof(*l));
@@ -509,7 +547,10 @@ int cell_pci_discover(cell_ctx *ctx, const void *fdt, size_t size,
 		free(l);
 		return ret;
 	}
-	ret = walk_hosts(ctx, fdt, l, &n);
+	memo = calloc(1, sizeof(*memo));
+	ret = memo ? walk_hosts(ctx, fdt, l, memo, &n) :
+		     cell__err(ctx, -ENOMEM, "out of memory");
+	free(memo);
 	if (ret) {
 		cell_pci_list_free(l);
 		return ret;

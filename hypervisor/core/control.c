@@ -43,18 +43,26 @@ int cell_init_root(struct cell *c, const struct cell_abi_cell_desc *cfg)
 		if (mem[i].flags & CELL_ABI_MEM_COMM_REGION)
 			continue;
 		if (start < hv.base + hv.size && hv.base < start + size) {
-			printk("root region %u (%llx+%llx) overlaps hypervisor memory\n",
+			printk_uart("root region %u (%llx+%llx) overlaps hypervisor memory\n",
+			       i, (unsigned long long)start, (unsigned long long)size);
+			return -EINVAL;
+		}
+		/* the distributor must trap and the redistributors are the hypervisor's */
+		if ((start < hv.gicd_base + 0x10000 && hv.gicd_base < start + size) ||
+		    (start < hv.gicr_base + hv_header.max_cpus * 0x20000UL &&
+		     hv.gicr_base < start + size)) {
+			printk_uart("root region %u (%llx+%llx) maps the GIC distributor or redistributors\n",
 			       i, (unsigned long long)start, (unsigned long long)size);
 			return -EINVAL;
 		}
 		if (mem[i].virt_start != start) {
-			printk("root region %u is not identity mapped\n", i);
+			printk_uart("root region %u is not identity mapped\n", i);
 			return -EINVAL;
 		}
 		err = s2_map(c->s2_root, start, start, size,
 			     mem[i].flags & CELL_ABI_MEM_IO ? PT_DEVICE : PT_NORMAL);
 		if (err) {
-			printk("root region %u (%llx+%llx): stage-2 map failed (%d)\n",
+			printk_uart("root region %u (%llx+%llx): stage-2 map failed (%d)\n",
 			       i, (unsigned long long)start, (unsigned long long)size, err);
 			return err;
 		}
@@ -165,7 +173,7 @@ long hypercall(struct per_cpu *pc, struct regs *r)
 		if (pc->cell != &hv.root_cell &&
 		    !(pc->cell->config->flags & CELL_ABI_CELL_VIRTUAL_CONSOLE_PERMITTED))
 			return -EPERM;
-		printk("%c", (char)a1);
+		printk_uart("%c", (char)a1);
 		return 0;
 	case CELL_ABI_HC_CELL_CREATE:
 	case CELL_ABI_HC_CELL_START:

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * printk into the console page (read by the driver through sysfs "console"
- * and read() on /dev/jailhouse) and to the debug UART.
+ * and read() on /dev/jailhouse); printk_uart also to the debug UART.
  *
  * Console page protocol: tail counts every byte ever written (it wraps at
  * 2^32), content[tail % size] is the next byte; busy is odd while a writer
@@ -11,6 +11,7 @@
 #include <hv/hv.h>
 
 static volatile u32 printk_lock;
+static bool to_uart;	/* under printk_lock */
 
 void console_putc(char c)
 {
@@ -18,7 +19,11 @@ void console_putc(char c)
 
 	hv_console.content[t % CELL_ABI_CONSOLE_CONTENT_SIZE] = c;
 	__atomic_store_n(&hv_console.tail, t + 1, __ATOMIC_RELEASE);
-	uart_putc(c);
+	if (to_uart) {
+		if (c == '\n')
+			uart_putc('\r');
+		uart_putc(c);
+	}
 }
 
 static void put_num(unsigned long long v, unsigned int base, int width, bool neg)
@@ -38,20 +43,17 @@ static void put_num(unsigned long long v, unsigned int base, int width, bool neg
 		console_putc(buf[--n]);
 }
 
-void printk(const char *fmt, ...)
+static void vprintk(bool uart, const char *fmt, va_list ap)
 {
-	va_list ap;
 	const char *s;
 	int width, lng;
 	long long sv;
 
 	spin_lock(&printk_lock);
+	to_uart = uart;
 	__atomic_store_n(&hv_console.busy, 1, __ATOMIC_RELEASE);
-	va_start(ap, fmt);
 	for (; *fmt; fmt++) {
 		if (*fmt != '%') {
-			if (*fmt == '\n')
-				uart_putc('\r');
 			console_putc(*fmt);
 			continue;
 		}
@@ -91,7 +93,26 @@ void printk(const char *fmt, ...)
 			break;
 		}
 	}
-	va_end(ap);
 	__atomic_store_n(&hv_console.busy, 0, __ATOMIC_RELEASE);
 	spin_unlock(&printk_lock);
+}
+
+/* Routine messages: console page only (the UART is usually Linux's console). */
+void printk(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vprintk(false, fmt, ap);
+	va_end(ap);
+}
+
+/* Errors, and what a cell asks to print: console page and debug UART. */
+void printk_uart(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vprintk(true, fmt, ap);
+	va_end(ap);
 }

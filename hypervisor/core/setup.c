@@ -133,7 +133,7 @@ static void __attribute__((noreturn)) entry_fail(struct per_cpu *pc, int err)
 {
 	struct regs *r = (struct regs *)(pc->stack + HV_STACK_SIZE - HV_FRAME_SIZE);
 
-	printk("CPU %u: hypervisor entry failed: %d\n", pc->cpu_id, err);
+	printk_uart("CPU %u: hypervisor entry failed: %d\n", pc->cpu_id, err);
 	r->x[0] = (u64)(s64)err;
 	hv_leave_el2(r, hv.stub_page);
 }
@@ -172,7 +172,7 @@ void hv_entry(struct per_cpu *pc)
 void hv_fatal(u64 reason, u64 esr, u64 elr, u64 far);
 void hv_fatal(u64 reason, u64 esr, u64 elr, u64 far)
 {
-	printk("FATAL: hypervisor exception %llu ESR %llx ELR %llx FAR %llx\n",
+	printk_uart("FATAL: hypervisor exception %llu ESR %llx ELR %llx FAR %llx\n",
 	       (unsigned long long)reason, (unsigned long long)esr,
 	       (unsigned long long)elr, (unsigned long long)far);
 	for (;;)

@@ -106,12 +106,12 @@ int gic_global_init(void)
 	u32 arch = (mmio_read32(hv.gicd + GICD_PIDR2) >> 4) & 0xf;
 
 	if (arch != 3 && arch != 4) {
-		printk("GICD at %llx: architecture %u is not GICv3/v4\n",
+		printk_uart("GICD at %llx: architecture %u is not GICv3/v4\n",
 		       (unsigned long long)hv.gicd_base, arch);
 		return -ENODEV;
 	}
 	if (!(mmio_read32(hv.gicd + GICD_CTLR) & GICD_CTLR_ARE_NS)) {
-		printk("GICD: affinity routing (ARE_NS) is off\n");
+		printk_uart("GICD: affinity routing (ARE_NS) is off\n");
 		return -ENODEV;
 	}
 	return 0;
@@ -166,7 +166,7 @@ int gic_cpu_init(struct per_cpu *pc)
 
 	pc->gicr = find_gicr(pc->mpidr);
 	if (!pc->gicr) {
-		printk("CPU %u: no redistributor for MPIDR %llx\n", pc->cpu_id,
+		printk_uart("CPU %u: no redistributor for MPIDR %llx\n", pc->cpu_id,
 		       (unsigned long long)pc->mpidr);
 		return -ENODEV;
 	}
@@ -289,7 +289,7 @@ static void inject(struct per_cpu *pc, u32 intid)
 	if (pc->pending_head == pc->pending_tail && lr_inject(pc, intid))
 		return;
 	if (pc->pending_tail - pc->pending_head >= HV_PENDING_IRQS) {
-		printk("CPU %u: pending-IRQ ring full, dropping INTID %u\n", pc->cpu_id, intid);
+		printk_uart("CPU %u: pending-IRQ ring full, dropping INTID %u\n", pc->cpu_id, intid);
 		if (is_hw_intid(intid))
 			write_sysreg_s(ICC_DIR_EL1, intid);
 		return;

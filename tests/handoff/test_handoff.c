@@ -603,6 +603,35 @@ static void test_collision(void **state)
 	free(d.data);
 }
 
+/* A translating dma-ranges on the old parent bus cannot follow silently. */
+static void test_parent_dma_ranges(void **state)
+{
+	struct blob h = load("phytium-ft2004-devboard", ".dtb"), i = load(INMATE, ".dtb");
+	/* /soc: bus 0 is CPU 0x80000000, 4 GiB (2+2+2 cells). */
+	const fdt32_t dr[6] = { 0, 0, 0, cpu_to_fdt32(0x80000000u), cpu_to_fdt32(1), 0 };
+	size_t sz = h.size + 256;
+	uint8_t *buf = malloc(sz);
+	struct blob m = { buf, sz };
+	cell_handoff *r = NULL;
+	cell_ctx *ctx;
+
+	(void)state;
+	assert_non_null(buf);
+	assert_int_equal(fdt_open_into(h.data, buf, (int)sz), 0);
+	assert_int_equal(fdt_setprop(buf, fdt_path_offset(buf, "/soc"), "dma-ranges",
+				     dr, sizeof(dr)), 0);
+	assert_int_equal(cell_ctx_new(&ctx), 0);
+	assert_int_equal(run(&m, &i, "/soc/pcie", 0, ctx, &r), -EBUSY);
+	assert_non_null(strstr(cell_ctx_last_error(ctx), "dma-ranges"));
+	assert_int_equal(run(&m, &i, "/soc/pcie", CELL_HANDOFF_DRY_RUN, ctx, &r), 0);
+	assert_true(has_item(r, CELL_HANDOFF_UNDECODABLE, "/soc/pcie", "dma-ranges"));
+	cell_handoff_free(r);
+	cell_ctx_free(ctx);
+	free(buf);
+	free(h.data);
+	free(i.data);
+}
+
 /* Negative control: the checker sees a naive copy's dangling msi-parent. */
 static void test_checker_detects(void **state)
 {
@@ -635,6 +664,7 @@ int main(void)
 		cmocka_unit_test(test_bad_input),
 		cmocka_unit_test(test_collision),
 		cmocka_unit_test(test_checker_detects),
+		cmocka_unit_test(test_parent_dma_ranges),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -16,7 +16,7 @@
 
 static void guest_fault(struct per_cpu *pc, struct regs *r, const char *what, u64 esr)
 {
-	printk("CPU %u: unhandled %s: ESR %llx ELR %llx FAR %llx HPFAR %llx, parking\n",
+	printk_uart("CPU %u: unhandled %s: ESR %llx ELR %llx FAR %llx HPFAR %llx, parking\n",
 	       pc->cpu_id, what, (unsigned long long)esr,
 	       (unsigned long long)read_sysreg(elr_el2),
 	       (unsigned long long)read_sysreg(far_el2),

@@ -137,6 +137,7 @@ int s2_map(u64 *root, u64 ipa, u64 pa, u64 size, int type);
 
 /* printk.c */
 void printk(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void printk_uart(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void console_putc(char c);
 void uart_init(const struct cell_abi_console *con, u64 va);
 void uart_putc(char c);
