@@ -632,6 +632,75 @@ static void test_parent_dma_ranges(void **state)
 	free(i.data);
 }
 
+/* Corrupted inputs: a clean error or a valid result, never a crash (run
+ * under -DCELL_SANITIZE=ON to catch memory errors). Deterministic PRNG. */
+static void test_mutations(void **state)
+{
+	static const char *const hosts[] = { "phytium-ft2004-devboard",
+					     "rockchip-rk3588-evb1", "nxp-ls1028a-rdb" };
+	struct blob i = load(INMATE, ".dtb");
+	uint64_t x = 0x9e3779b97f4a7c15ull;
+	size_t hi, n, k, ok = 0, refused = 0;
+	cell_ctx *ctx;
+
+	(void)state;
+	assert_int_equal(cell_ctx_new(&ctx), 0);
+	for (hi = 0; hi < 3; hi++) {
+		struct blob h = load(hosts[hi], ".dtb");
+		uint8_t *mh = malloc(h.size), *mi = malloc(i.size);
+
+		assert_non_null(mh);
+		assert_non_null(mi);
+		for (n = 0; n < 150; n++) {
+			struct blob a = { mh, h.size }, b = { mi, i.size };
+			struct cell_handoff_opts o = CELL_HANDOFF_OPTS_INIT;
+			cell_handoff *r = NULL;
+			int ret;
+
+			memcpy(mh, h.data, h.size);
+			memcpy(mi, i.data, i.size);
+			for (k = 0; k < 1 + n % 4; k++) {
+				x ^= x << 13;
+				x ^= x >> 7;
+				x ^= x << 17;
+				/* Past the header: the header only gates the parse. */
+				if (n % 3)
+					mh[64 + x % (h.size - 64)] ^= (uint8_t)(1u << (x >> 32) % 8);
+				else
+					mi[64 + x % (i.size - 64)] ^= (uint8_t)(1u << (x >> 32) % 8);
+			}
+			o.flags = (uint32_t)(n % 4 == 3 ? CELL_HANDOFF_DRY_RUN :
+					     CELL_HANDOFF_DROP_UNRESOLVED |
+					     CELL_HANDOFF_KEEP_SHARED_ITS);
+			ret = cell_dt_handoff(ctx, a.data, a.size, b.data, b.size, NULL, 0, &o, &r);
+			if (ret) {
+				assert_true(ret < 0);
+				assert_null(r);
+				assert_true(strlen(cell_ctx_last_error(ctx)) > 0);
+				refused++;
+				continue;
+			}
+			ok++;
+			if (!(o.flags & CELL_HANDOFF_DRY_RUN)) {
+				size_t s1, s2;
+				const void *b1 = cell_handoff_host_blob(r, &s1);
+				const void *b2 = cell_handoff_inmate_blob(r, &s2);
+
+				assert_int_equal(fdt_check_full(b1, s1), 0);
+				assert_int_equal(fdt_check_full(b2, s2), 0);
+			}
+			cell_handoff_free(r);
+		}
+		free(mh);
+		free(mi);
+		free(h.data);
+	}
+	print_message("  mutations: %zu handed off, %zu refused\n", ok, refused);
+	assert_true(ok > 0 && refused > 0);
+	cell_ctx_free(ctx);
+	free(i.data);
+}
+
 /* Negative control: the checker sees a naive copy's dangling msi-parent. */
 static void test_checker_detects(void **state)
 {
@@ -665,6 +734,7 @@ int main(void)
 		cmocka_unit_test(test_collision),
 		cmocka_unit_test(test_checker_detects),
 		cmocka_unit_test(test_parent_dma_ranges),
+		cmocka_unit_test(test_mutations),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
