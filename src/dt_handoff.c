@@ -567,7 +567,7 @@ static int rw_irqs(struct ho *h, struct cell__dt_node *n,
 /*
  * Address-bearing properties of a moved subtree root whose parent changes:
  * reg (address and size in the parent's cells), ranges / dma-ranges (parent
- * address field). @obus/@nbus are the old and new parents.
+ * address field). The old parent is @n's; @nbus is the new one.
  */
 static int rw_addr(struct ho *h, struct cell__dt_node *n,
 		   const struct cell__dt_prop *p, const struct cell__dt_node *nbus,
@@ -731,7 +731,7 @@ static int select_hosts(struct ho *h, const char *const *paths, size_t npaths)
 	if (!npaths) {
 		for (n = h->ht->root; n; n = cell__dt_next(n)) {
 			if (!is_pci_host(n) || !enabled(n) || cell__dt_is_meta(n) ||
-			    (n->mark & M_MOVED) || (n->parent && is_pci_host(n->parent)))
+			    (n->mark & M_MOVED) || !n->parent || is_pci_host(n->parent))
 				continue;
 			if ((err = add_top(h, n, 0)))
 				return err;
@@ -747,7 +747,7 @@ static int select_hosts(struct ho *h, const char *const *paths, size_t npaths)
 		n = cell__dt_lookup(h->ht, paths[i]);
 		if (!n)
 			return cell__err(h->ctx, -ENOENT, "host tree: no node at '%s'", paths[i]);
-		if (!n->parent || !is_pci_host(n) || (n->parent && is_pci_host(n->parent)))
+		if (!n->parent || !is_pci_host(n) || is_pci_host(n->parent))
 			return cell__err(h->ctx, -EINVAL,
 					 "host tree: %s is not a PCI host bridge (needs device_type \"pci\" and a non-PCI parent): nothing to hand off",
 					 paths[i]);
@@ -952,8 +952,8 @@ static struct cell__dt_node *copy_of(struct ho *h, const struct cell__dt_node *o
 
 /* Name in the destination: the host name, or base@<reg address> for hosts
  * without a unit address (FT-2004's /soc/pcie). */
-static int dest_name(struct ho *h, const struct cell__dt_node *copy,
-		     const struct cell__dt_node *nbus, char *buf, size_t len)
+static void dest_name(const struct cell__dt_node *copy,
+		      const struct cell__dt_node *nbus, char *buf, size_t len)
 {
 	const struct cell__dt_prop *reg = cell__dt_prop(copy, "reg");
 	uint64_t a;
@@ -965,8 +965,6 @@ static int dest_name(struct ho *h, const struct cell__dt_node *copy,
 	} else {
 		snprintf(buf, len, "%s@%llx", copy->name, (unsigned long long)a);
 	}
-	(void)h;
-	return 0;
 }
 
 /* True when @dr (dma-ranges of @bus) maps every window 1:1 (or is empty). */
@@ -1093,7 +1091,7 @@ static int graft(struct ho *h)
 		char name[128];
 		size_t k;
 
-		dest_name(h, copy, nbus, name, sizeof(name));
+		dest_name(copy, nbus, name, sizeof(name));
 		at = strchr(name, '@');
 		for (k = 0; k < nbus->nkids; k++) {
 			const char *kat = strchr(nbus->kids[k]->name, '@');
@@ -1502,6 +1500,54 @@ static int refuse(struct ho *h)
 			 msg);
 }
 
+static int cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Phandles identify nodes only when unique: refuse trees that reuse one. */
+static int unique_phandles(struct ho *h, const struct cell__dt_tree *t,
+			   const char *what)
+{
+	struct cell__dt_node *n;
+	uint32_t *v = NULL, *nv;
+	size_t cnt = 0, cap = 0, i;
+	int err = 0;
+
+	for (n = t->root; n; n = cell__dt_next(n)) {
+		uint32_t ph = cell__dt_phandle(n);
+
+		if (!ph || ph == 0xffffffffu)
+			continue;
+		if (cnt == cap) {
+			cap = cap ? cap * 2 : 256;
+			nv = realloc(v, cap * sizeof(*v));
+			if (!nv) {
+				free(v);
+				return cell__err(h->ctx, -ENOMEM, "out of memory");
+			}
+			v = nv;
+		}
+		v[cnt++] = ph;
+	}
+	if (cnt)
+		qsort(v, cnt, sizeof(*v), cmp_u32);
+	for (i = 1; i < cnt; i++)
+		if (v[i] == v[i - 1]) {
+			char a[256];
+
+			cell__dt_path(cell__dt_by_phandle(t, v[i]), a, sizeof(a));
+			err = cell__err(h->ctx, -EINVAL,
+					"%s blob: phandle 0x%x is used by %s and another node",
+					what, v[i], a);
+			break;
+		}
+	free(v);
+	return err;
+}
+
 static int load(struct ho *h, const void *blob, size_t size, const char *what,
 		struct cell__dt_tree **out)
 {
@@ -1523,7 +1569,7 @@ static int load(struct ho *h, const void *blob, size_t size, const char *what,
 		return cell__err(h->ctx, -ENOTSUP,
 				 "%s blob: __fixups__/__local_fixups__ (overlay-style trees) are not supported",
 				 what);
-	return 0;
+	return unique_phandles(h, *out, what);
 }
 
 static int finish_blob(struct ho *h, struct cell__dt_tree *t, const char *what,
@@ -1604,14 +1650,15 @@ int cell_dt_handoff(cell_ctx *ctx, const void *host, size_t host_size,
 		goto out;
 	for (i = 0; i < h.nmap; i++) {
 		struct cell__dt_node *n = cell__dt_by_phandle(h.ht, h.map[i].old);
-		struct cell_handoff_item *it;
+		size_t before = h.res->nitems;
 
 		if ((err = add_item(&h, CELL_HANDOFF_RENUMBERED, CELL_HANDOFF_TREE_HOST,
 				    n, "phandle", NULL, 0)))
 			goto out;
-		it = &h.res->items[h.res->nitems - 1];
-		it->old_phandle = h.map[i].old;
-		it->new_phandle = h.map[i].new;
+		if (h.res->nitems > before) {
+			h.res->items[before].old_phandle = h.map[i].old;
+			h.res->items[before].new_phandle = h.map[i].new;
+		}
 	}
 	if (h.res->unresolved && !(h.flags & CELL_HANDOFF_DRY_RUN)) {
 		err = refuse(&h);

@@ -27,6 +27,22 @@ struct cell_gic_list {
 
 #define PATH(node, buf) cell__fdt_path(fdt, (node), (buf), sizeof(buf))
 
+/*
+ * Path of @child of a node whose path is @parent_path: no whole-tree scan
+ * as in fdt_get_path(), which matters for trees with hundreds of CPUs.
+ */
+static void child_path(const void *fdt, const char *parent_path, int child,
+		       char buf[CELL_DT_PATH_MAX])
+{
+	const char *name = fdt_get_name(fdt, child, NULL);
+	int n;
+
+	n = snprintf(buf, CELL_DT_PATH_MAX, "%s/%s",
+		     strcmp(parent_path, "/") ? parent_path : "", name ? name : "");
+	if (!name || n < 0 || n >= CELL_DT_PATH_MAX)
+		cell__fdt_path(fdt, child, buf, CELL_DT_PATH_MAX);
+}
+
 static int reg_region(cell_ctx *ctx, const void *fdt, int node, int idx,
 		      struct cell_dt_region *r)
 {
@@ -99,7 +115,7 @@ static int gic_its(cell_ctx *ctx, const void *fdt, int node,
 		ret = cell__fdt_msi_cells(ctx, fdt, child, &its->msi_cells);
 		if (ret)
 			return ret;
-		PATH(child, its->path);
+		child_path(fdt, e->info.path, child, its->path);
 		its->phandle = fdt_get_phandle(fdt, child);
 		its->enabled = (uint32_t)cell__fdt_enabled(fdt, child);
 		e->info.its_count++;
@@ -234,7 +250,7 @@ static int cpus_parse(cell_ctx *ctx, const void *fdt, cell_gic_list *l)
 			return ret;
 		c->mpidr = ac == 2 ? (uint64_t)a.w[0] << 32 | a.w[1] : a.w[0];
 		c->enabled = (uint32_t)cell__fdt_enabled(fdt, child);
-		PATH(child, c->path);
+		child_path(fdt, "/cpus", child, c->path);
 		l->ncpus++;
 	}
 	return 0;

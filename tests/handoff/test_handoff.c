@@ -557,6 +557,20 @@ static void test_bad_input(void **state)
 		assert_int_equal(cell_dt_handoff(ctx, h.data, h.size, i.data, i.size,
 						 two, 2, NULL, &r), -EINVAL);
 	}
+	/* Two nodes with one phandle: identity is ambiguous. */
+	{
+		size_t sz = h.size + 64;
+		uint8_t *dup = malloc(sz);
+
+		assert_non_null(dup);
+		assert_int_equal(fdt_open_into(h.data, dup, (int)sz), 0);
+		assert_int_equal(fdt_setprop_u32(dup, fdt_path_offset(dup, "/soc/pcie"),
+						 "phandle", 1), 0);
+		assert_int_equal(cell_dt_handoff(ctx, dup, sz, i.data, i.size, p, 1, NULL, &r),
+				 -EINVAL);
+		assert_non_null(strstr(cell_ctx_last_error(ctx), "phandle 0x1 is used by"));
+		free(dup);
+	}
 	/* An inmate without a GICv3. */
 	{
 		uint8_t empty[256];
@@ -701,6 +715,45 @@ static void test_mutations(void **state)
 	free(i.data);
 }
 
+/* RK3588: two bridges on two different ITS; each msi-map follows its own. */
+static void test_two_its(void **state)
+{
+	struct blob h = load("rockchip-rk3588-evb1", ".dtb"), i = load(INMATE, ".dtb");
+	struct cell_handoff_opts o = CELL_HANDOFF_OPTS_INIT;
+	const char *paths[2] = { "/pcie@fe180000", "/pcie@fe150000" };
+	static const char *const its[2] = {
+		"/interrupt-controller@d1d00000/msi-controller@fe640000",
+		"/interrupt-controller@d1d00000/msi-controller@fe660000" };
+	cell_handoff *r;
+	const void *ib;
+	size_t is, k;
+	cell_ctx *ctx;
+
+	(void)state;
+	assert_int_equal(cell_ctx_new(&ctx), 0);
+	o.flags = CELL_HANDOFF_DROP_UNRESOLVED;
+	assert_int_equal(cell_dt_handoff(ctx, h.data, h.size, i.data, i.size, paths, 2, &o,
+					 &r), 0);
+	ib = cell_handoff_inmate_blob(r, &is);
+	check_tree(ib, is, "inmate", NULL, NULL);
+	for (k = 0; k < 2; k++) {
+		int br = fdt_path_offset(ib, paths[k]), it = fdt_path_offset(ib, its[k]);
+		const fdt32_t *mm = fdt_getprop(ib, br, "msi-map", NULL);
+
+		assert_true(br >= 0 && it >= 0 && mm);
+		assert_int_equal(fdt32_to_cpu(mm[1]), fdt_get_phandle(ib, it));
+	}
+	/* Both host ITS left the host; the other bridges' msi-map went too. */
+	assert_int_equal(fdt_path_offset(cell_handoff_host_blob(r, NULL),
+					 "/interrupt-controller@fe600000/msi-controller@fe660000"),
+			 -FDT_ERR_NOTFOUND);
+	assert_true(has_item(r, CELL_HANDOFF_DROPPED_PROP, "/pcie@fe160000", "msi-map"));
+	cell_handoff_free(r);
+	cell_ctx_free(ctx);
+	free(h.data);
+	free(i.data);
+}
+
 /* Negative control: the checker sees a naive copy's dangling msi-parent. */
 static void test_checker_detects(void **state)
 {
@@ -735,6 +788,7 @@ int main(void)
 		cmocka_unit_test(test_checker_detects),
 		cmocka_unit_test(test_parent_dma_ranges),
 		cmocka_unit_test(test_mutations),
+		cmocka_unit_test(test_two_its),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
