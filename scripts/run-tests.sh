@@ -52,6 +52,18 @@ run_ctest() {
 	total_fail=$((total_fail + fail))
 	total_skip=$((total_skip + skip))
 	echo "$phase: $pass passed, $fail failed, $skip skipped" >> "$summary"
+	# Skips print nothing in ctest's summary: quote each one's last line.
+	awk '/^[0-9]+\/[0-9]+ Test: / { name = $3 }
+	     /^Output:/ { out = 1; last = ""; next }
+	     /^<end of output>/ { out = 0; reason[name] = last }
+	     out && NF && !/^-+$/ { last = $0 }
+	     END { for (n in reason) print n "\t" reason[n] }' \
+		"$dir/Testing/Temporary/LastTest.log" 2> /dev/null > "$log.reasons"
+	grep -E '\*\*\*Skipped' "$log" | sed -E 's/.*Test +#[0-9]+: ([^ ]+).*/\1/' |
+		while read -r t; do
+			printf '  skipped %s: %s\n' "$t" \
+				"$(grep "^$t	" "$log.reasons" | cut -f2- | cut -c1-150)"
+		done >> "$summary"
 }
 
 phase_failed() {

@@ -682,9 +682,9 @@ static int rw_prop(struct ho *h, struct cell__dt_node *o, struct cell__dt_node *
 		}
 		if (r == -EINVAL && !s.bad) {
 			free(s.val);
-			return undecodable(h, o, p->name, why);
-		}
-		if (s.bad || r) {
+			/* RW_DROP goes through the common handling below. */
+			ret = undecodable(h, o, p->name, why);
+		} else if (s.bad || r) {
 			free(s.val);
 			ret = RW_DROP;
 		} else {

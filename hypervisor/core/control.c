@@ -112,7 +112,6 @@ static long hc_disable(struct per_cpu *pc, struct regs *r)
 	pc->entered = false;
 	pc->state = CPU_OFF;
 	hv.entered_cpus--;
-	hv_header.online_cpus = hv.entered_cpus;
 	printk("CPU %u left the hypervisor\n", pc->cpu_id);
 	spin_unlock(&hv.lock);
 	r->x[0] = 0;

@@ -163,7 +163,6 @@ void hv_entry(struct per_cpu *pc)
 	pc->entered = true;
 	pc->state = CPU_RUNNING;
 	hv.entered_cpus++;
-	hv_header.online_cpus = hv.entered_cpus;
 	printk("CPU %u (MPIDR %llx) now runs the root cell from EL2\n", cpu,
 	       (unsigned long long)pc->mpidr);
 	r->x[0] = 0;

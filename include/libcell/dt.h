@@ -14,7 +14,7 @@
  * addresses. Phandles are mapped by identity: host GIC to inmate GIC, moved
  * nodes to fresh numbers unused in the inmate; every phandle-bearing property
  * is rewritten; GIC specifiers are converted between the two GICs'
- * #interrupt-cells (e.g. RK3588's 4 cells to 3). `dma-coherent` inherited
+ * `#interrupt-cells` (e.g. RK3588's 4 cells to 3). `dma-coherent` inherited
  * from the old parent bus is made explicit. `/aliases`,
  * `/chosen/stdout-path` and `/__symbols__` are kept coherent in both trees.
  * When the inmate ends up with several PCI host bridges (e.g. Jailhouse's

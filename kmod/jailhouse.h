@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef LIBCELL_KMOD_JAILHOUSE_H
+#define LIBCELL_KMOD_JAILHOUSE_H
+
+#include <linux/cpumask.h>
+#include <linux/device.h>
+#include <linux/mutex.h>
+#include <libcell/abi/cell-abi.h>
+
+#define JH_SYSFS_MAX_CPUS	64
+
+/* Driver state; every field is protected by jh_lock. */
+struct jh_state {
+	bool enabled;
+	phys_addr_t hv_phys;
+	size_t hv_size;
+	void *hv_mem;			/* memremap'ed hypervisor memory (WB) */
+	struct cell_abi_hv_header *header;	/* only while the hypervisor is off */
+	u64 hv_entry;			/* header fields, kept for use while it runs */
+	u64 console_off;
+	struct cell_abi_system *config;	/* kernel copy of the system config */
+	size_t config_size;
+	cpumask_t root_cpus;
+	unsigned int max_cpus;
+	char console_copy[CELL_ABI_CONSOLE_CONTENT_SIZE];
+	u32 console_copy_tail;
+};
+
+extern struct jh_state jh;
+extern struct mutex jh_lock;
+extern struct device *jh_root_dev;
+
+long jh_hypercall(unsigned long code, unsigned long a1, unsigned long a2);
+ssize_t jh_console_snapshot(char *buf, u32 *tail);
+
+int jh_sysfs_init(struct device *dev);
+void jh_sysfs_exit(void);
+int jh_sysfs_cell_create(void);
+void jh_sysfs_cell_remove(void);
+
+#endif
