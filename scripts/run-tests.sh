@@ -25,7 +25,7 @@ CELL_SKIP=${CELL_SKIP:-}
 # sanitizer runtimes for clang 14, Debian 12's default clang; groff-base
 # lints the man page; g++ compiles the public headers as C++.
 cell_need_packages $CELL_BUILD_PACKAGES g++ libcmocka-dev doxygen groff-base \
-	device-tree-compiler python3 python3-pytest clang libclang-rt-14-dev
+	device-tree-compiler python3 python3-pytest mypy clang libclang-rt-14-dev
 
 mkdir -p "$CELL_BUILD_ROOT"
 summary="$CELL_BUILD_ROOT/summary.txt"
