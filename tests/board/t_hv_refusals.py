@@ -48,7 +48,7 @@ def body(t):
         b.run("head -c 600 %s > %s" % (ROOT_CELL, TRUNC))
 
         refused(t, b, "cellctl enable " + OVERLAP, "hypervisor memory in Linux RAM",
-                ("busy", "in use", "overlap", "ram"))
+                ("memory in use", "overlap"))
         t.check(b.run("cat %s/enabled" % SYSFS) == "0", "still disabled after overlap refusal")
         linux_healthy(t, b, "overlap refusal")
 
@@ -77,7 +77,7 @@ def body(t):
         if not t.check(rc == 0, "enable after the refusals", out):
             return
         refused(t, b, "cellctl enable " + ROOT_CELL, "second enable",
-                ("already", "busy", "enabled"))
+                ("already enabled",))
         t.check(b.run("cat %s/enabled" % SYSFS) == "1", "first enable still active")
         linux_healthy(t, b, "second enable")
         rc, out = b.run_rc("cellctl disable", timeout=60)
