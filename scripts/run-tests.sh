@@ -25,7 +25,7 @@ CELL_SKIP=${CELL_SKIP:-}
 # sanitizer runtimes for clang 14, Debian 12's default clang; groff-base
 # lints the man page; g++ compiles the public headers as C++.
 cell_need_packages $CELL_BUILD_PACKAGES g++ libcmocka-dev doxygen groff-base \
-	device-tree-compiler python3 python3-pytest clang libclang-rt-14-dev
+	device-tree-compiler python3 python3-pytest mypy clang libclang-rt-14-dev
 
 mkdir -p "$CELL_BUILD_ROOT"
 summary="$CELL_BUILD_ROOT/summary.txt"
@@ -52,6 +52,18 @@ run_ctest() {
 	total_fail=$((total_fail + fail))
 	total_skip=$((total_skip + skip))
 	echo "$phase: $pass passed, $fail failed, $skip skipped" >> "$summary"
+	# Skips print nothing in ctest's summary: quote each one's last line.
+	awk '/^[0-9]+\/[0-9]+ Test: / { name = $3 }
+	     /^Output:/ { out = 1; last = ""; next }
+	     /^<end of output>/ { out = 0; reason[name] = last }
+	     out && NF && !/^-+$/ { last = $0 }
+	     END { for (n in reason) print n "\t" reason[n] }' \
+		"$dir/Testing/Temporary/LastTest.log" 2> /dev/null > "$log.reasons"
+	grep -E '\*\*\*Skipped' "$log" | sed -E 's/.*Test +#[0-9]+: ([^ ]+).*/\1/' |
+		while read -r t; do
+			printf '  skipped %s: %s\n' "$t" \
+				"$(grep "^$t	" "$log.reasons" | cut -f2- | cut -c1-150)"
+		done >> "$summary"
 }
 
 phase_failed() {

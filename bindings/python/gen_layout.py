@@ -25,6 +25,7 @@ import ast
 import os
 import re
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -139,7 +140,7 @@ def _eval_const(expr: str, known: dict[str, Constant], where: str) -> int | str:
     """Value of a #define body: an integer expression or a string literal."""
     expr = expr.strip()
     if re.fullmatch(r'"(?:[^"\\]|\\.)*"', expr):
-        return ast.literal_eval(expr)
+        return str(ast.literal_eval(expr))
     py = _INT_RE.sub(lambda m: str(int(m.group(1), 0)), expr)
     try:
         tree = ast.parse(py, mode="eval")
@@ -161,7 +162,7 @@ def _eval_const(expr: str, known: dict[str, Constant], where: str) -> int | str:
             return -v if isinstance(node.op, ast.USub) else (~v if isinstance(node.op, ast.Invert) else v)
         if isinstance(node, ast.BinOp):
             a, b = ev(node.left), ev(node.right)
-            ops = {ast.BitOr: lambda: a | b, ast.BitAnd: lambda: a & b,
+            ops: dict[type, Callable[[], int]] = {ast.BitOr: lambda: a | b, ast.BitAnd: lambda: a & b,
                    ast.LShift: lambda: a << b, ast.RShift: lambda: a >> b,
                    ast.Add: lambda: a + b, ast.Sub: lambda: a - b,
                    ast.Mult: lambda: a * b, ast.BitXor: lambda: a ^ b}
@@ -516,6 +517,14 @@ def render_python(api: Api) -> str:
     for s in api.structs.values():
         w(f"    {s.name!r}: {tuple((f.name, f.ctype, f.count) for f in s.fields)!r},")
     w("}")
+    w("")
+    w("# What `from libcell._layout import *` re-exports: constants and dataclasses.")
+    w("__all__ = [")
+    for c in api.constants.values():
+        w(f"    {c.name!r},")
+    for st in api.structs.values():
+        w(f"    {_camel(st.name)!r},")
+    w("]")
     w("")
     w("# function -> (restype, argtypes, header, C prototype)")
     w("PROTOTYPES: dict[str, tuple[object, tuple[object, ...], str, str]] = {")

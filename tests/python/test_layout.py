@@ -103,6 +103,12 @@ def test_every_function_is_wrapped() -> None:
     assert not unwrapped, f"functions without a Python wrapper: {unwrapped}"
 
 
+def test_everything_generated_is_exported() -> None:
+    for _, dc in L.STRUCTS.values():
+        assert getattr(libcell, dc.__name__) is dc and dc.__name__ in libcell.__all__
+    assert set(L.CONSTANTS) <= set(libcell.__all__)
+
+
 def test_dataclass_round_trip() -> None:
     d = libcell.Desc(name="x", flags=5, console=libcell.Console(address=0x9000000, type=3))
     cs = libcell._ffi.to_cstruct(d, "cell_desc")

@@ -21,6 +21,10 @@ from typing import Any
 
 from .errors import MissingSymbol, error_for
 
+__all__ = ["LIBRARY_PATH", "call", "cstruct_type", "find_library", "fn", "has_symbol",
+           "layout", "raise_for", "replace", "strerror", "take_bytes", "take_string",
+           "to_cstruct", "to_dataclass"]
+
 _HERE = Path(__file__).resolve().parent
 
 
@@ -51,7 +55,7 @@ def _generate_layout() -> types.ModuleType:
 
 
 try:
-    from . import _layout as layout  # type: ignore[attr-defined]
+    from . import _layout as layout
 except ImportError:
     layout = _generate_layout()
 
@@ -106,7 +110,7 @@ def has_symbol(name: str) -> bool:
 
 
 def strerror(code: int) -> str:
-    return fn("cell_strerror")(code).decode()
+    return str(fn("cell_strerror")(code).decode())
 
 
 def raise_for(rc: int, ctx: int | None) -> None:

@@ -66,7 +66,7 @@ class Context:
     @property
     def last_error(self) -> str:
         """Message of the last failure recorded ("" if none)."""
-        return _ffi.fn("cell_ctx_last_error")(self.handle).decode(errors="replace")
+        return str(_ffi.fn("cell_ctx_last_error")(self.handle).decode(errors="replace"))
 
     @property
     def last_errno(self) -> int:
@@ -98,7 +98,7 @@ def strerror(code: int) -> str:
 
 def version() -> str:
     """Runtime version of the loaded library, "MAJOR.MINOR.PATCH"."""
-    return _ffi.fn("cell_version")().decode()
+    return str(_ffi.fn("cell_version")().decode())
 
 
 def version_number() -> int:

@@ -6,6 +6,7 @@ import ctypes
 import os
 from collections.abc import Sequence
 from types import TracebackType
+from typing import cast
 
 from . import _ffi
 from ._ffi import layout as L
@@ -79,7 +80,7 @@ class Hypervisor:
         """Enabled flag and pool figures (pages)."""
         cs = L.cell_hv_info()
         self._call("cell_hv_get_info", ctypes.byref(cs))
-        return _ffi.to_dataclass(cs)
+        return cast(L.HvInfo, _ffi.to_dataclass(cs))
 
     def console(self) -> str:
         """The console buffer as it is now (sysfs snapshot)."""
@@ -106,7 +107,7 @@ class Hypervisor:
     def cell(self, cell: CellRef) -> L.HvCell:
         cs = L.cell_hv_cell()
         self._call("cell_hv_cell_get", *_ref(cell), ctypes.byref(cs))
-        return _ffi.to_dataclass(cs)
+        return cast(L.HvCell, _ffi.to_dataclass(cs))
 
     def stats(self, cell: CellRef, cpu: int = -1) -> dict[str, int]:
         """VM-exit counters of a cell (cpu -1: sums) or of one of its CPUs."""

@@ -47,7 +47,7 @@ class PciList(Owned, Sequence["L.PciHost"]):
         for k in range(len(self)):
             yield self[k]
 
-    def index(self, path: str, start: int = 0, stop: int | None = None) -> int:  # type: ignore[override]
+    def index(self, path: str, start: int = 0, stop: int | None = None) -> int:
         """Index of the host bridge at node @path (ValueError if absent)."""
         for k, h in enumerate(self):
             if h.path == path and k >= start and (stop is None or k < stop):
