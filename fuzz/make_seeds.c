@@ -8,7 +8,6 @@
  *
  * usage: make_seeds CELL_DIR JSON_DIR [EXAMPLE.json ...]
  */
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,16 +16,16 @@
 
 static const char *cell_dir, *json_dir;
 
+static cell_ctx *io_ctx;
+
 static int write_file(const char *dir, const char *name, const char *ext, const void *data,
 		      size_t size)
 {
 	char path[4096];
-	FILE *f;
 
 	snprintf(path, sizeof(path), "%s/%s%s", dir, name, ext);
-	f = fopen(path, "wb");
-	if (!f || fwrite(data, 1, size, f) != size || fclose(f)) {
-		fprintf(stderr, "make_seeds: cannot write %s\n", path);
+	if (cell_file_write(io_ctx, path, data, size)) {
+		fprintf(stderr, "make_seeds: %s\n", cell_ctx_last_error(io_ctx));
 		return -1;
 	}
 	return 0;
@@ -53,25 +52,24 @@ static int emit(cell_ctx *ctx, const cell_config *cfg, const char *name)
 	return 0;
 }
 
+/* The file as a NUL-terminated string, or NULL (message printed). */
 static char *read_text(const char *path)
 {
-	FILE *f = fopen(path, "rb");
-	char *buf = NULL;
-	long len;
+	uint8_t *bytes;
+	size_t len;
+	char *text;
 
-	if (!f)
+	if (cell_file_read(io_ctx, path, 16u << 20, &bytes, &len)) {
+		fprintf(stderr, "make_seeds: %s\n", cell_ctx_last_error(io_ctx));
 		return NULL;
-	if (!fseek(f, 0, SEEK_END) && (len = ftell(f)) >= 0 && !fseek(f, 0, SEEK_SET)) {
-		buf = malloc((size_t)len + 1);
-		if (buf && fread(buf, 1, (size_t)len, f) == (size_t)len) {
-			buf[len] = '\0';
-		} else {
-			free(buf);
-			buf = NULL;
-		}
 	}
-	fclose(f);
-	return buf;
+	text = malloc(len + 1);
+	if (text) {
+		memcpy(text, bytes, len);
+		text[len] = '\0';
+	}
+	cell_free(bytes);
+	return text;
 }
 
 /* An ARM64 system configuration touching every array. */
@@ -183,6 +181,7 @@ int main(int argc, char **argv)
 	json_dir = argv[2];
 	if (cell_ctx_new(&ctx))
 		return 1;
+	io_ctx = ctx;
 
 	if (!build_arm64_system(ctx, &cfg)) {
 		ret |= emit(ctx, cfg, "builder-arm64-system");
@@ -214,9 +213,10 @@ int main(int argc, char **argv)
 
 		snprintf(name, sizeof(name), "example%d-%s", i - 2, base ? base + 1 : argv[i]);
 		name[strcspn(name, ".")] = '\0';
-		if (!text || cell_config_from_json(ctx, &cfg, text)) {
-			fprintf(stderr, "make_seeds: %s: %s\n", argv[i],
-				text ? cell_ctx_last_error(ctx) : strerror(errno));
+		if (!text)
+			return 1;
+		if (cell_config_from_json(ctx, &cfg, text)) {
+			fprintf(stderr, "make_seeds: %s: %s\n", argv[i], cell_ctx_last_error(ctx));
 			free(text);
 			ret = 1;
 			continue;

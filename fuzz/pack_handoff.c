@@ -6,55 +6,46 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
-static unsigned char *slurp(const char *path, long *len)
-{
-	FILE *f = fopen(path, "rb");
-	unsigned char *buf = NULL;
-
-	if (f && !fseek(f, 0, SEEK_END) && (*len = ftell(f)) >= 0 && !fseek(f, 0, SEEK_SET)) {
-		buf = malloc((size_t)*len + 1);
-		if (buf && fread(buf, 1, (size_t)*len, f) != (size_t)*len) {
-			free(buf);
-			buf = NULL;
-		}
-	}
-	if (f)
-		fclose(f);
-	if (!buf)
-		fprintf(stderr, "pack_handoff: cannot read %s\n", path);
-	return buf;
-}
+#include <libcell/common.h>
 
 int main(int argc, char **argv)
 {
-	unsigned char hdr[5], *inmate, *host;
-	long ilen, hlen;
-	FILE *out;
-	int ok;
+	uint8_t *inmate = NULL, *host = NULL, *out = NULL;
+	size_t ilen, hlen;
+	cell_ctx *ctx;
+	int ret = 1;
 
 	if (argc != 5) {
 		fprintf(stderr, "usage: pack_handoff FLAGS INMATE.dtb HOST.dtb OUT\n");
 		return 2;
 	}
-	inmate = slurp(argv[2], &ilen);
-	host = slurp(argv[3], &hlen);
-	if (!inmate || !host)
+	if (cell_ctx_new(&ctx))
 		return 1;
-	hdr[0] = (unsigned char)strtoul(argv[1], NULL, 0);
-	hdr[1] = (unsigned char)ilen;
-	hdr[2] = (unsigned char)(ilen >> 8);
-	hdr[3] = (unsigned char)(ilen >> 16);
-	hdr[4] = (unsigned char)(ilen >> 24);
-	out = fopen(argv[4], "wb");
-	ok = out && fwrite(hdr, 1, 5, out) == 5 &&
-	     fwrite(inmate, 1, (size_t)ilen, out) == (size_t)ilen &&
-	     fwrite(host, 1, (size_t)hlen, out) == (size_t)hlen;
-	if (out && fclose(out))
-		ok = 0;
-	if (!ok)
-		fprintf(stderr, "pack_handoff: cannot write %s\n", argv[4]);
-	free(inmate);
-	free(host);
-	return ok ? 0 : 1;
+	if (cell_file_read(ctx, argv[2], 16u << 20, &inmate, &ilen) ||
+	    cell_file_read(ctx, argv[3], 16u << 20, &host, &hlen))
+		goto out;
+	out = malloc(5 + ilen + hlen);
+	if (!out) {
+		fprintf(stderr, "pack_handoff: out of memory\n");
+		goto done;
+	}
+	out[0] = (uint8_t)strtoul(argv[1], NULL, 0);
+	out[1] = (uint8_t)ilen;
+	out[2] = (uint8_t)(ilen >> 8);
+	out[3] = (uint8_t)(ilen >> 16);
+	out[4] = (uint8_t)(ilen >> 24);
+	memcpy(out + 5, inmate, ilen);
+	memcpy(out + 5 + ilen, host, hlen);
+	ret = cell_file_write(ctx, argv[4], out, 5 + ilen + hlen) ? 1 : 0;
+out:
+	if (ret)
+		fprintf(stderr, "pack_handoff: %s\n", cell_ctx_last_error(ctx));
+done:
+	free(out);
+	cell_free(inmate);
+	cell_free(host);
+	cell_ctx_free(ctx);
+	return ret;
 }

@@ -14,37 +14,29 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include <libcell/common.h>
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static int replay_file(const char *path)
 {
-	FILE *f = fopen(path, "rb");
-	uint8_t *buf = NULL;
-	size_t len = 0, cap = 0, n;
+	uint8_t *buf;
+	size_t len;
+	cell_ctx *ctx;
+	int ret;
 
-	if (!f) {
-		perror(path);
+	if (cell_ctx_new(&ctx))
 		return -1;
+	ret = cell_file_read(ctx, path, 64u << 20, &buf, &len);
+	if (ret) {
+		fprintf(stderr, "%s\n", cell_ctx_last_error(ctx));
+	} else {
+		printf("replay %s (%zu bytes)\n", path, len);
+		LLVMFuzzerTestOneInput(buf, len);
+		cell_free(buf);
 	}
-	do {
-		if (len == cap) {
-			uint8_t *nb = realloc(buf, cap = cap ? 2 * cap : 4096);
-
-			if (!nb) {
-				free(buf);
-				fclose(f);
-				return -1;
-			}
-			buf = nb;
-		}
-		n = fread(buf + len, 1, cap - len, f);
-		len += n;
-	} while (n);
-	fclose(f);
-	printf("replay %s (%zu bytes)\n", path, len);
-	LLVMFuzzerTestOneInput(buf, len);
-	free(buf);
-	return 0;
+	cell_ctx_free(ctx);
+	return ret;
 }
 
 /* A file, or every file below a directory (sorted, recursively). */

@@ -14,10 +14,9 @@ struct jh_state {
 	bool enabled;
 	phys_addr_t hv_phys;
 	size_t hv_size;
-	void *hv_mem;			/* memremap'ed hypervisor memory (WB) */
-	struct cell_abi_hv_header *header;	/* only while the hypervisor is off */
-	u64 hv_entry;			/* header fields, kept for use while it runs */
-	u64 console_off;
+	/* the console page (WB), mapped while the hypervisor may run */
+	struct cell_abi_virt_console *console;
+	u64 hv_entry;			/* header field, kept for use while it runs */
 	struct cell_abi_system *config;	/* kernel copy of the system config */
 	size_t config_size;
 	cpumask_t root_cpus;

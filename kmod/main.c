@@ -117,7 +117,7 @@ static int check_config(const struct cell_abi_system *s, size_t size)
 	u64 hv_size = s->hypervisor_memory.size;
 	unsigned int i;
 
-	/* root_cell carries no signature of its own: the system header's counts */
+	/* root_cell has no signature of its own; the system header was checked */
 	if (!hv_size || (hv_start | hv_size) & ~PAGE_MASK) {
 		pr_err("config: hypervisor_memory %#llx+%#llx: must be page aligned and non-empty\n",
 		       hv_start, hv_size);
@@ -242,12 +242,12 @@ ssize_t jh_console_snapshot(char *buf, u32 *tailp)
 	u32 tail, n, i;
 	int tries;
 
-	if (!jh.hv_mem) {
+	if (!jh.console) {
 		tail = jh.console_copy_tail;
 		memcpy(raw, jh.console_copy, sizeof(raw));
 	} else {
 		/* the only page of its memory the root cell may read */
-		con = jh.hv_mem + jh.console_off;
+		con = jh.console;
 		for (tries = 0; tries < 100; tries++) {
 			tail = READ_ONCE(con->tail);
 			smp_rmb();
@@ -268,14 +268,44 @@ ssize_t jh_console_snapshot(char *buf, u32 *tailp)
 /* Keep the console readable after the hypervisor is gone. */
 static void release_hv_memory(void)
 {
-	const struct cell_abi_virt_console *con = jh.hv_mem + jh.console_off;
-
-	memcpy(jh.console_copy, con->content, sizeof(jh.console_copy));
-	jh.console_copy_tail = READ_ONCE(con->tail);
-	memunmap(jh.hv_mem);
-	jh.hv_mem = NULL;
-	jh.header = NULL;
+	memcpy(jh.console_copy, jh.console->content, sizeof(jh.console_copy));
+	jh.console_copy_tail = READ_ONCE(jh.console->tail);
+	memunmap(jh.console);
+	jh.console = NULL;
 	release_mem_region(jh.hv_phys, jh.hv_size);
+}
+
+/*
+ * Copy image and config into the hypervisor memory, then drop the mapping:
+ * while CPUs enter with the EL2 MMU off, no cacheable alias of that memory
+ * may exist in Linux, or a speculative fill could shadow what they write.
+ * Afterwards only the console page stays mapped (read-only in stage 2).
+ */
+static int load_hypervisor(const struct firmware *fw, const struct cell_abi_system *cfg,
+			   size_t size)
+{
+	struct cell_abi_hv_header *header;
+	void *mem;
+	u64 console_off;
+
+	mem = memremap(jh.hv_phys, jh.hv_size, MEMREMAP_WB);
+	if (!mem)
+		return -ENOMEM;
+	/* everything but the last page: it may hold live stub vectors */
+	memcpy(mem, fw->data, fw->size);
+	memset(mem + fw->size, 0, jh.hv_size - PAGE_SIZE - fw->size);
+	header = mem;
+	header->max_cpus = jh.max_cpus;
+	header->online_cpus = num_online_cpus();
+	header->arm_linux_hyp_abi = CELL_ABI_HYP_STUB_ABI_OPCODE;
+	jh.hv_entry = header->entry;
+	console_off = header->console_page;
+	memcpy(mem + header->core_size + (size_t)jh.max_cpus * header->percpu_size, cfg, size);
+	dcache_clean_inval(mem, jh.hv_size - PAGE_SIZE);
+	memunmap(mem);
+
+	jh.console = memremap(jh.hv_phys + console_off, PAGE_SIZE, MEMREMAP_WB);
+	return jh.console ? 0 : -ENOMEM;
 }
 
 /* After a failed enable: show what the hypervisor said. */
@@ -315,7 +345,6 @@ static int jh_enable(struct cell_abi_system __user *uarg)
 	cpumask_t entered;
 	unsigned int cpu;
 	size_t size;
-	void *cfg_dst;
 	int err;
 
 	if (copy_from_user(&hdr, uarg, sizeof(hdr)))
@@ -372,25 +401,11 @@ static int jh_enable(struct cell_abi_system __user *uarg)
 	err = check_root_regions(cfg);
 	if (err)
 		goto out_region;
-	jh.hv_mem = memremap(jh.hv_phys, jh.hv_size, MEMREMAP_WB);
-	if (!jh.hv_mem) {
+	err = load_hypervisor(fw, cfg, size);
+	if (err) {
 		pr_err("enable: cannot map hypervisor memory\n");
-		err = -ENOMEM;
 		goto out_region;
 	}
-
-	/* everything but the last page: it may hold live stub vectors */
-	memcpy(jh.hv_mem, fw->data, fw->size);
-	memset(jh.hv_mem + fw->size, 0, jh.hv_size - PAGE_SIZE - fw->size);
-	jh.header = jh.hv_mem;
-	jh.header->max_cpus = jh.max_cpus;
-	jh.header->online_cpus = num_online_cpus();
-	jh.header->arm_linux_hyp_abi = CELL_ABI_HYP_STUB_ABI_OPCODE;
-	jh.hv_entry = jh.header->entry;
-	jh.console_off = jh.header->console_page;
-	cfg_dst = jh.hv_mem + jh.header->core_size + (size_t)jh.max_cpus * jh.header->percpu_size;
-	memcpy(cfg_dst, cfg, size);
-	dcache_clean_inval(jh.hv_mem, jh.hv_size - PAGE_SIZE);
 
 	cpu_hotplug_disable();
 	for_each_cpu(cpu, &jh.root_cpus) {

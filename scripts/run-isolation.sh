@@ -1,20 +1,27 @@
 #!/bin/sh
 # SPDX-License-Identifier: BSD-2-Clause
 # libcell's main job, end to end, from a fresh Debian 12 machine: installs
-# its build dependencies with apt (as root or through sudo; later runs install
-# nothing), builds libcell and cellctl, then runs the job steps below.
+# its dependencies with apt (as root or through sudo; later runs install
+# nothing), builds libcell, cellctl and isolate-nic, then runs the steps of
+# main_job below:
 #
-# Today's job is the cellctl round trip on the example configurations:
-#   JSON --encode--> .cell --decode--> JSON --encode--> .cell (byte-exact),
-#   then `cellctl config check` on every example set (system + its cells).
-# The isolate-nic flow (patent steps S1-S4 on the QEMU virt board) becomes a
-# further step_* function called from main_job, using the same build.
+#  1. the cellctl round trip on the example configurations:
+#     JSON --encode--> .cell --decode--> JSON --encode--> .cell (byte-exact),
+#     then `cellctl config check` on every example set;
+#  2. the isolate-nic flow (patent steps S1-S4) on the QEMU virt board: the
+#     board's own device tree (dumped by QEMU), the Jailhouse inmate tree
+#     from ../shared/fixtures, the example root and inmate configurations;
+#     the outputs are verified (checker, device trees, idempotence).
 #
-# Environment: CELL_JOBS, CELL_BUILD_ROOT (see scripts/lib.sh).
+# Environment: CELL_JOBS, CELL_BUILD_ROOT (see scripts/lib.sh),
+# CELL_FIXTURES (default ../shared/fixtures beside the checkout).
 set -u
 . "$(dirname "$0")/lib.sh"
 
-cell_need_packages $CELL_BUILD_PACKAGES
+# qemu-system-arm provides qemu-system-aarch64, which dumps the board's DTB.
+cell_need_packages $CELL_BUILD_PACKAGES device-tree-compiler qemu-system-arm
+
+fixtures=${CELL_FIXTURES:-$CELL_REPO/../shared/fixtures}
 
 build="$CELL_BUILD_ROOT/isolation"
 work="$CELL_BUILD_ROOT/isolation-work"
@@ -73,18 +80,94 @@ step_config_check() {
 	done
 }
 
+# The patent flow on the QEMU virt board: hand /pcie@10000000 and its ITS
+# to the Linux inmate, then verify what isolate-nic wrote.
+step_isolate_nic() {
+	cell_log "isolate-nic on the QEMU virt board"
+	out="$work/isolate-nic"
+	inmate_dtb="$fixtures/dt/dtb/jailhouse-inmate-qemu-arm64.dtb"
+	[ -f "$inmate_dtb" ] || { fail "$inmate_dtb missing (shared fixtures not beside the checkout?)"; return; }
+	mkdir -p "$out"
+	# QEMU pads its dump to 1 MiB; dtc re-packs it.
+	if ! qemu-system-aarch64 -machine \
+		virt,virtualization=on,gic-version=3,its=on,dumpdtb="$work/virt.raw.dtb" \
+		-cpu cortex-a57 -smp 4 -m 1G -nographic -nic none > "$work/qemu.log" 2>&1 ||
+	   ! dtc -q -I dtb -O dtb -o "$work/virt.dtb" "$work/virt.raw.dtb"; then
+		cat "$work/qemu.log"
+		fail "dumping the QEMU virt device tree"
+		return
+	fi
+	echo "ok: QEMU virt device tree: $(wc -c < "$work/virt.dtb") bytes"
+	set -- --host-dtb "$work/virt.dtb" --inmate-dtb "$inmate_dtb" \
+		--root-config "$build/examples/configs/qemu-virt/root.cell" \
+		--inmate-config "$build/examples/configs/qemu-virt/linux-inmate.cell"
+	if ! "$isolate_nic" "$@" --out-dir "$out/run1"; then
+		fail "isolate-nic refused the QEMU virt board"
+		return
+	fi
+	for f in host.dtb inmate.dtb root.cell inmate.cell report.json; do
+		[ -s "$out/run1/$f" ] || fail "isolate-nic wrote no $f"
+	done
+	echo "ok: isolate-nic wrote $(cd "$out/run1" && echo *)"
+
+	# S4 result: the set passes the checker.
+	if "$cellctl" config check "$out/run1/root.cell" "$out/run1/inmate.cell"; then
+		echo "ok: root.cell + inmate.cell pass cellctl config check"
+	else
+		fail "the isolate-nic configurations do not pass the checker"
+	fi
+	# S1/S2 result: the host lost the PCIe host bridge and its ITS, the
+	# inmate gained both; every tree still compiles back with dtc.
+	if ! "$cellctl" pci --json "$out/run1/host.dtb" > "$out/host-pci.json"; then
+		fail "cellctl pci cannot read the new host tree"
+	elif grep -q '"path": *"/pcie@10000000"' "$out/host-pci.json"; then
+		fail "the host tree still has /pcie@10000000"
+	fi
+	if ! "$cellctl" gic --json "$out/run1/host.dtb" > "$out/host-gic.json"; then
+		fail "cellctl gic cannot read the new host tree"
+	elif grep -q '/its@8080000"' "$out/host-gic.json"; then
+		fail "the host tree still has the ITS"
+	fi
+	"$cellctl" pci --json "$out/run1/inmate.dtb" > "$out/inmate-pci.json" &&
+		grep -q '"path": *"/pcie@10000000"' "$out/inmate-pci.json" ||
+		fail "the inmate tree has no /pcie@10000000"
+	"$cellctl" gic --json "$out/run1/inmate.dtb" > "$out/inmate-gic.json" &&
+		grep -q '"path": *"/[^"]*/its@8080000"' "$out/inmate-gic.json" ||
+		fail "the inmate tree's GIC has no ITS"
+	for t in host inmate; do
+		dtc -q -I dtb -O dts -o "$out/$t.dts" "$out/run1/$t.dtb" ||
+			fail "dtc cannot decompile the new $t tree"
+	done
+	echo "ok: /pcie@10000000 and its ITS moved from the host tree to the inmate tree"
+	# Idempotence: running again on the outputs changes nothing.
+	if "$isolate_nic" --host-dtb "$out/run1/host.dtb" --inmate-dtb "$out/run1/inmate.dtb" \
+		--root-config "$out/run1/root.cell" --inmate-config "$out/run1/inmate.cell" \
+		--out-dir "$out/run2" > "$out/run2.log" 2>&1; then
+		for f in host.dtb inmate.dtb root.cell inmate.cell; do
+			cmp -s "$out/run1/$f" "$out/run2/$f" || fail "second run changed $f"
+		done
+		echo "ok: a second run on its own outputs reproduces them byte for byte"
+	else
+		cat "$out/run2.log"
+		fail "isolate-nic refused its own outputs"
+	fi
+	echo "report: $out/run1/report.json"
+}
+
 main_job() {
 	step_config_roundtrip
 	step_config_check
+	step_isolate_nic
 }
 
 start=$(date +%s)
 mkdir -p "$CELL_BUILD_ROOT"
 rm -rf "$work"
-cell_log "building libcell and cellctl"
+cell_log "building libcell, cellctl and isolate-nic"
 cell_configure_build "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DBUILD_TESTING=OFF \
 	-DCELL_DOCS=OFF || cell_die "build failed"
 cellctl="$build/tools/cellctl/cellctl"
+isolate_nic="$build/examples/isolate-nic/isolate-nic"
 "$cellctl" --version
 
 main_job

@@ -48,6 +48,12 @@ struct pair {
 	bool top;	/* copy is a subtree root (owned here until grafted) */
 };
 
+/* A grafted node's property whose phandles only __local_fixups__ locates. */
+struct extra {
+	const struct cell__dt_node *copy;
+	const struct cell__dt_prop *offs;	/* in the host's mirror */
+};
+
 struct ho {
 	cell_ctx *ctx;
 	uint32_t flags;
@@ -64,6 +70,9 @@ struct ho {
 	uint32_t next_ph;
 	struct pair *pairs;
 	size_t npairs;
+	struct extra *extras;
+	size_t nextras;
+	bool lf_host, lf_inmate;	/* inputs had __local_fixups__ */
 	char pbuf[2][256];
 };
 
@@ -623,6 +632,7 @@ static int rw_addr(struct ho *h, struct cell__dt_node *n,
 static int rw_prop(struct ho *h, struct cell__dt_node *o, struct cell__dt_node *cp,
 		   const struct cell__dt_prop *p, const struct cell__dt_node *nbus)
 {
+	const struct cell__dt_prop *fx = NULL;
 	struct cbuf c = { 0 };
 	const char *why = NULL;
 	int ret = RW_SAME;
@@ -642,7 +652,8 @@ static int rw_prop(struct ho *h, struct cell__dt_node *o, struct cell__dt_node *
 		ret = rw_irq_ext(h, o, p, &c);
 	} else if (!strcmp(p->name, "interrupts")) {
 		ret = rw_irqs(h, o, p, &c);
-	} else if (cell__dt_is_ref_prop(p->name)) {
+	} else if (cell__dt_is_ref_prop(p->name) ||
+		   (fx = cell__dt_local_fixup(h->ht, o, p->name))) {
 		struct refscan s = { h, NULL, false, 0 };
 		int r;
 
@@ -650,7 +661,21 @@ static int rw_prop(struct ho *h, struct cell__dt_node *o, struct cell__dt_node *
 		if (!s.val)
 			return cell__err(h->ctx, -ENOMEM, "out of memory");
 		memcpy(s.val, p->val, p->len);
-		r = cell__dt_prop_refs(h->ht, o, p, refscan_cb, &s, &why);
+		if (fx) {
+			struct extra *e = realloc(h->extras, (h->nextras + 1) * sizeof(*e));
+
+			if (!e) {
+				free(s.val);
+				return cell__err(h->ctx, -ENOMEM, "out of memory");
+			}
+			h->extras = e;
+			e[h->nextras].copy = cp;
+			e[h->nextras++].offs = fx;
+			r = cell__dt_fixup_refs(h->ht, o, p, refscan_cb, &s);
+			why = "__local_fixups__ offsets outside the property";
+		} else {
+			r = cell__dt_prop_refs(h->ht, o, p, refscan_cb, &s, &why);
+		}
 		if (s.err) {
 			free(s.val);
 			return s.err;
@@ -826,7 +851,7 @@ static int reencode_dest_imaps(struct ho *h)
 		bool touched = false;
 		int ret;
 
-		if (!p)
+		if (!p || cell__dt_is_meta(n))
 			continue;
 		ret = cell__dt_imap_parse(h->it, n, &e, &cnt, &why);
 		if (ret)
@@ -1243,6 +1268,8 @@ static int scan_inbound(struct ho *h, bool apply)
 			const char *why;
 
 			cell__dt_prop_refs(h->ht, n, &n->props[k], inbound_cb, &s, &why);
+			if (!s.err)
+				cell__dt_fixup_refs(h->ht, n, &n->props[k], inbound_cb, &s);
 			if (s.err)
 				return s.err;
 			if (apply && s.hit && (h->flags & CELL_HANDOFF_DROP_UNRESOLVED)) {
@@ -1565,17 +1592,37 @@ static int load(struct ho *h, const void *blob, size_t size, const char *what,
 		return err;
 	for (n = (*out)->root; n; n = cell__dt_next(n))
 		n->mark = 0;
-	if (cell__dt_lookup(*out, "/__local_fixups__") || cell__dt_lookup(*out, "/__fixups__"))
+	if (cell__dt_lookup(*out, "/__fixups__"))
 		return cell__err(h->ctx, -ENOTSUP,
-				 "%s blob: __fixups__/__local_fixups__ (overlay-style trees) are not supported",
+				 "%s blob: __fixups__ (unresolved label references) are not supported",
 				 what);
 	return unique_phandles(h, *out, what);
+}
+
+/* Offsets of a grafted node's schema-less phandle property. */
+static const struct cell__dt_prop *extra_offs(void *arg, const struct cell__dt_node *n,
+					      const char *prop)
+{
+	struct ho *h = arg;
+	size_t i;
+
+	for (i = 0; i < h->nextras; i++)
+		if (h->extras[i].copy == n && !strcmp(h->extras[i].offs->name, prop))
+			return h->extras[i].offs;
+	return NULL;
 }
 
 static int finish_blob(struct ho *h, struct cell__dt_tree *t, const char *what,
 		       void **blob, size_t *size)
 {
-	int err = cell__dt_build(h->ctx, t, blob, size);
+	int err = 0;
+
+	/* The inmate first: its extras point into the host's old mirror. */
+	if ((t == h->it && h->lf_inmate) || (t == h->ht && h->lf_host))
+		err = cell__dt_local_fixups_rebuild(t, t == h->it ? extra_offs : NULL, h);
+	if (err)
+		return cell__err(h->ctx, err, "out of memory rebuilding __local_fixups__");
+	err = cell__dt_build(h->ctx, t, blob, size);
 
 	if (err)
 		return err;
@@ -1667,10 +1714,12 @@ int cell_dt_handoff(cell_ctx *ctx, const void *host, size_t host_size,
 	if ((err = graft(&h)) || (err = pci_domains(&h)) || (err = edit_host(&h)) ||
 	    (err = check_overlap(&h)))
 		goto out;
+	h.lf_host = cell__dt_lookup(h.ht, "/__local_fixups__") != NULL;
+	h.lf_inmate = cell__dt_lookup(h.it, "/__local_fixups__") != NULL;
 	if (!(h.flags & CELL_HANDOFF_DRY_RUN) &&
-	    ((err = finish_blob(&h, h.ht, "host", &h.res->host_blob, &h.res->host_size)) ||
-	     (err = finish_blob(&h, h.it, "inmate", &h.res->inmate_blob,
-				&h.res->inmate_size))))
+	    ((err = finish_blob(&h, h.it, "inmate", &h.res->inmate_blob,
+				&h.res->inmate_size)) ||
+	     (err = finish_blob(&h, h.ht, "host", &h.res->host_blob, &h.res->host_size))))
 		goto out;
 	*out = h.res;
 	h.res = NULL;
@@ -1685,6 +1734,7 @@ out:
 	free(h.tops);
 	free(h.map);
 	free(h.pairs);
+	free(h.extras);
 	return err;
 }
 

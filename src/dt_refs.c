@@ -347,3 +347,161 @@ struct cell__dt_node *cell__dt_irq_parent(const struct cell__dt_tree *t,
 		*phandle = ph;
 	return NULL;
 }
+
+/* ---- __local_fixups__ ------------------------------------------------- */
+
+/* Mirror of @n under /__local_fixups__ in @t, NULL when none. */
+static struct cell__dt_node *lf_mirror(const struct cell__dt_tree *t,
+				       const struct cell__dt_node *n)
+{
+	const struct cell__dt_node *chain[64];
+	struct cell__dt_node *m = cell__dt_child(t->root, "__local_fixups__");
+	size_t depth = 0;
+
+	for (; n && n->parent && depth < 64; n = n->parent)
+		chain[depth++] = n;
+	while (m && depth--)
+		m = cell__dt_child(m, chain[depth]->name);
+	return m;
+}
+
+const struct cell__dt_prop *cell__dt_local_fixup(const struct cell__dt_tree *t,
+						 const struct cell__dt_node *n,
+						 const char *prop)
+{
+	struct cell__dt_node *m = lf_mirror(t, n);
+
+	return m ? cell__dt_prop(m, prop) : NULL;
+}
+
+int cell__dt_fixup_refs(const struct cell__dt_tree *t, struct cell__dt_node *n,
+			const struct cell__dt_prop *p, cell__dt_ref_fn fn, void *arg)
+{
+	const struct cell__dt_prop *f;
+	struct cell__dt_node *tgt;
+	uint32_t i;
+	int ret;
+
+	if (rule_for(p->name) || !(f = cell__dt_local_fixup(t, n, p->name)))
+		return 0;
+	if (f->len % 4)
+		return -EINVAL;
+	for (i = 0; i < f->len / 4; i++) {
+		uint32_t off = cell__be32(f->val + 4 * i);
+
+		if (off % 4 || off + 4 > p->len)
+			return -EINVAL;
+		if ((ret = emit(t, n, p, off / 4, fn, arg, &tgt)))
+			return ret;
+	}
+	return 0;
+}
+
+struct lf_build {
+	struct cell__dt_node *root;	/* new __local_fixups__ */
+	uint8_t *offs;
+	uint32_t len, cap;
+	bool oom;
+};
+
+static int lf_cb(void *arg, const struct cell__dt_ref *r)
+{
+	struct lf_build *b = arg;
+
+	if (!r->target)
+		return 0;
+	if (b->len + 4 > b->cap) {
+		uint32_t cap = b->cap ? b->cap * 2 : 64;
+		uint8_t *n = realloc(b->offs, cap);
+
+		if (!n) {
+			b->oom = true;
+			return 1;
+		}
+		b->offs = n;
+		b->cap = cap;
+	}
+	cell__put_be32(b->offs + b->len, 4 * r->cell);
+	b->len += 4;
+	return 0;
+}
+
+/* Mirror of @n under @root, created on demand. */
+static struct cell__dt_node *lf_make(struct cell__dt_node *root,
+				     const struct cell__dt_node *n)
+{
+	struct cell__dt_node *p, *m;
+
+	if (!n->parent)
+		return root;
+	p = lf_make(root, n->parent);
+	if (!p)
+		return NULL;
+	m = cell__dt_child(p, n->name);
+	return m ? m : cell__dt_new_child(p, n->name);
+}
+
+int cell__dt_local_fixups_rebuild(struct cell__dt_tree *t, cell__dt_extra_fn extra,
+				  void *arg)
+{
+	struct cell__dt_node *old = cell__dt_child(t->root, "__local_fixups__");
+	struct cell__dt_node proto = { 0 };
+	struct lf_build b = { 0 };
+	struct cell__dt_node *n;
+	size_t k;
+	int err = 0;
+
+	proto.name = (char *)"__local_fixups__";
+	b.root = cell__dt_clone(&proto);
+	if (!b.root)
+		return -ENOMEM;
+	for (n = t->root; n && !err; n = cell__dt_next(n)) {
+		if (cell__dt_is_meta(n))
+			continue;
+		for (k = 0; k < n->nprops && !err; k++) {
+			const struct cell__dt_prop *p = &n->props[k], *x;
+			const char *why;
+
+			b.len = 0;
+			if (rule_for(p->name)) {
+				cell__dt_prop_refs(t, n, p, lf_cb, &b, &why);
+			} else {
+				x = extra ? extra(arg, n, p->name) : NULL;
+				if (!x)
+					x = cell__dt_local_fixup(t, n, p->name);
+				if (x && x->len) {
+					if (x->len > b.cap) {
+						uint8_t *nb = realloc(b.offs, x->len);
+
+						if (!nb) {
+							err = -ENOMEM;
+							break;
+						}
+						b.offs = nb;
+						b.cap = x->len;
+					}
+					memcpy(b.offs, x->val, x->len);
+					b.len = x->len;
+				}
+			}
+			if (b.oom) {
+				err = -ENOMEM;
+			} else if (b.len) {
+				struct cell__dt_node *m = lf_make(b.root, n);
+
+				err = m ? cell__dt_setprop(m, p->name, b.offs, b.len) : -ENOMEM;
+			}
+		}
+	}
+	free(b.offs);
+	if (err) {
+		cell__dt_node_free(b.root);
+		return err;
+	}
+	if (old)
+		cell__dt_delete(old);
+	err = cell__dt_add_child(t->root, b.root);
+	if (err)
+		cell__dt_node_free(b.root);
+	return err;
+}

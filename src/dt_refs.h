@@ -67,4 +67,32 @@ struct cell__dt_node *cell__dt_irq_parent(const struct cell__dt_tree *t,
 					  const struct cell__dt_node *n,
 					  uint32_t *phandle);
 
+/*
+ * __local_fixups__ (dtc -L, overlays): a mirror tree whose properties list
+ * the byte offsets of every phandle cell. It is exact, so it locates
+ * phandles in properties the schema does not know.
+ */
+
+/* Offsets listed for property @prop of @n in @t's mirror, NULL when none. */
+const struct cell__dt_prop *cell__dt_local_fixup(const struct cell__dt_tree *t,
+						 const struct cell__dt_node *n,
+						 const char *prop);
+
+/* Like cell__dt_prop_refs for a property the schema does not cover, from
+ * @t's __local_fixups__ (nothing when not listed). -EINVAL on bad offsets. */
+int cell__dt_fixup_refs(const struct cell__dt_tree *t, struct cell__dt_node *n,
+			const struct cell__dt_prop *p, cell__dt_ref_fn fn, void *arg);
+
+/* Offsets for a property the schema does not cover (e.g. of a node grafted
+ * from another tree), NULL to use @t's current mirror. */
+typedef const struct cell__dt_prop *(*cell__dt_extra_fn)(void *arg,
+							  const struct cell__dt_node *n,
+							  const char *prop);
+
+/* Replace @t's /__local_fixups__ by one describing its current content:
+ * schema properties from a schema walk (resolved phandles only), the others
+ * from @extra or the old mirror. 0 or -ENOMEM. */
+int cell__dt_local_fixups_rebuild(struct cell__dt_tree *t, cell__dt_extra_fn extra,
+				  void *arg);
+
 #endif /* LIBCELL_DT_REFS_H */

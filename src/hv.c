@@ -106,7 +106,7 @@ static const char *ioctl_hint(unsigned long req, int err)
 		switch (err) {
 		case EBUSY:
 			return "hypervisor already enabled, or its memory is in use "
-			       "(overlapping Linux RAM? reserve it with mem= or reserved-memory)";
+			       "(overlapping Linux RAM?)";
 		case ENOENT:
 			return "firmware file " CELL_ABI_FIRMWARE_NAME
 			       " not found in /lib/firmware";
@@ -169,8 +169,11 @@ static int check_image(cell_hv *hv, const void *config, size_t size, uint32_t ki
 	return ret;
 }
 
+static int sysfs_u64(cell_hv *hv, const char *rel, uint64_t *out);
+
 int cell_hv_enable(cell_hv *hv, const void *config, size_t size)
 {
+	uint64_t enabled;
 	int ret;
 
 	if (!hv)
@@ -179,7 +182,18 @@ int cell_hv_enable(cell_hv *hv, const void *config, size_t size)
 	if (ret)
 		return ret;
 	/* The driver reads the header, then the whole config, from this VA. */
-	return hv_ioctl(hv, "enable", CELL_ABI_IOCTL_ENABLE, (void *)config);
+	ret = hv_ioctl(hv, "enable", CELL_ABI_IOCTL_ENABLE, (void *)config);
+	if (ret != -EBUSY)
+		return ret;
+	/* EBUSY has two causes; sysfs tells which one it was. */
+	if (sysfs_u64(hv, "enabled", &enabled))
+		return cell__err(hv->ctx, -EBUSY, "enable: %s: %s (hypervisor already "
+				 "enabled, or its memory is in use: overlapping Linux RAM?)",
+				 hv->device, strerror(EBUSY));
+	return cell__err(hv->ctx, -EBUSY, "enable: %s: %s (%s)", hv->device, strerror(EBUSY),
+			 enabled ? "hypervisor already enabled" :
+			 "hypervisor memory in use: overlapping Linux RAM? reserve it with "
+			 "mem= or a reserved-memory node");
 }
 
 static int with_encoded(cell_hv *hv, const cell_config *cfg,

@@ -183,6 +183,11 @@ int gic_cpu_init(struct per_cpu *pc)
 	write_sysreg_s(ICC_PMR_EL1, 0xf0);
 	write_sysreg_s(ICC_IGRPEN1_EL1, 1);
 	pc->num_lrs = (read_sysreg_s(ICH_VTR_EL2) & 0x1f) + 1;
+	if (pc->num_lrs < 2) {
+		/* the overflow path relies on underflow maintenance (UIE) */
+		printk_uart("CPU %u: GIC has %u list register, need 2\n", pc->cpu_id, pc->num_lrs);
+		return -ENODEV;
+	}
 	for (n = 0; n < pc->num_lrs; n++)
 		lr_write(n, 0);
 	pc->pending_head = pc->pending_tail = 0;

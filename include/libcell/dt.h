@@ -20,7 +20,9 @@
  * When the inmate ends up with several PCI host bridges (e.g. Jailhouse's
  * virtual one), each gets a distinct `linux,pci-domain`, grafted bridges
  * taking the lowest free numbers. Memory reservations stay with their tree.
- * Blobs with `__fixups__` / `__local_fixups__` are refused (-ENOTSUP).
+ * A `__local_fixups__` tree (dtc -L) is used to find phandles in properties
+ * the built-in schema does not know, and is rebuilt exactly in each output
+ * whose input had one; blobs with `__fixups__` are refused (-ENOTSUP).
  *
  * References that cannot follow (clocks, resets, PHYs, an SMMU the inmate
  * lacks, other users of a moved ITS left in the host, ...) are reported and
@@ -126,7 +128,7 @@ struct cell_handoff_item {
  *         PCI host bridge); -ENODEV the inmate has no GICv3; -EEXIST the
  *         inmate already has a node of the grafted name; -ERANGE an address
  *         does not fit the destination cells or has no translation;
- *         -ENOTSUP a blob with __fixups__ / __local_fixups__;
+ *         -ENOTSUP a blob with __fixups__;
  *         -EBUSY unresolved references (message names the first ones; use
  *         CELL_HANDOFF_DRY_RUN for the full report); -ENOMEM.
  */

@@ -104,6 +104,7 @@ class Board:
         self._eof = False
         self._reader = None
         self._seq = 0
+        self._match_index = 0     # console line after wait_for()'s match
         self.t_start = None
         self.boot_seconds = None
 

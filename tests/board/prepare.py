@@ -18,7 +18,8 @@ usage: prepare.py --src SRC --out OUT [--native-build DIR]
    the native cellctl ("cellctl config encode IN -o OUT") when it can; the
    root config must pass "cellctl config check", alone and with the others.
 6. The initramfs OUT/initrd.cpio.gz (busybox, /init, NIC modules, cellctl,
-   the module, /lib/firmware/jailhouse.bin, configs, tests/board/guest/*).
+   the module, /lib/firmware/jailhouse.bin, configs, and the static arm64
+   test helpers built from tests/board/guest/*.c into /usr/bin).
 
 state.json records what is present, so tests skip (77) with a reason when
 the piece they need is missing. Exit 0 ready, 77 skipped, 1 failure.
@@ -101,6 +102,20 @@ def build_kmod(src, out, env):
     return kos, None
 
 
+def build_helpers(src, out, env):
+    """Static arm64 test helpers from tests/board/guest/*.c -> {name: path}."""
+    res = {}
+    cc = env.get("CROSS_COMPILE", "aarch64-linux-gnu-") + "gcc"
+    for c in sorted(glob.glob(os.path.join(HERE, "guest", "*.c"))):
+        name = os.path.splitext(os.path.basename(c))[0]
+        exe = os.path.join(out, "guest", name)
+        os.makedirs(os.path.dirname(exe), exist_ok=True)
+        run([cc, "-static", "-O2", "-std=c11", "-D_DEFAULT_SOURCE", "-Wall", "-Wextra",
+             "-Werror", "-I", os.path.join(src, "include"), "-o", exe, c])
+        res[name] = exe
+    return res
+
+
 def find_hv_image(out, native):
     """$LIBCELL_HV_IMAGE, the native build's image, else the arm64 tree's
     (its hypervisor* targets are built only then, to build it once)."""
@@ -155,7 +170,7 @@ def encode_configs(src, out, native):
     return res, "; ".join(notes) or None
 
 
-def build_initrd(out, env, cellctl, kos, hv, configs):
+def build_initrd(out, env, cellctl, kos, hv, configs, helpers):
     a = initramfs.Archive()
     a.add_file("bin/busybox", env["BUSYBOX"], 0o755)
     a.add_file("init", os.path.join(HERE, "init"), 0o755)
@@ -169,8 +184,8 @@ def build_initrd(out, env, cellctl, kos, hv, configs):
         a.add_file("lib/firmware/jailhouse.bin", hv, 0o644)
     for name, path in configs.items():
         a.add_file("etc/libcell/%s.cell" % name, path, 0o644)
-    for g in sorted(glob.glob(os.path.join(HERE, "guest", "*"))):
-        a.add_file("tests/" + os.path.basename(g), g, 0o755)
+    for name, path in helpers.items():
+        a.add_file("usr/bin/" + name, path, 0o755)
     path = os.path.join(out, "initrd.cpio.gz")
     a.write(path)
     return path
@@ -209,7 +224,8 @@ def main():
     configs, cfg_note = encode_configs(src, out, native)
     log("configs: %s%s" % (", ".join(sorted(configs)) or "none",
                            " (%s)" % cfg_note if cfg_note else ""))
-    initrd = build_initrd(out, env, cellctl, kos, hv, configs)
+    helpers = build_helpers(src, out, env)
+    initrd = build_initrd(out, env, cellctl, kos, hv, configs, helpers)
     log("initramfs: %s (%d bytes)" % (initrd, os.path.getsize(initrd)))
     state = {
         "initrd": initrd, "cellctl_arm64": cellctl, "arm64_build": arm64,

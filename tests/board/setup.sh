@@ -139,5 +139,6 @@ CROSS_COMPILE=aarch64-linux-gnu-
 EOT
 mv "$CACHE/env.tmp" "$CACHE/env"
 log "KVER=$KVER"
-log "env file $CACHE/env"
+log "env file $CACHE/env:"
+sed 's/^/setup:   /' "$CACHE/env"
 log "$(awk -v t0="$T0" -v t1="$(date +%s.%N)" 'BEGIN{printf "done in %.1f s", t1 - t0}')"

@@ -754,6 +754,147 @@ static void test_two_its(void **state)
 	free(i.data);
 }
 
+/* Every __local_fixups__ offset of @blob points at a phandle some node has. */
+static size_t check_local_fixups(const void *blob, bool *ok)
+{
+	struct cell__dt_tree *t;
+	struct cell__dt_node *m, *lf, *n;
+	size_t cnt = 0, k;
+	cell_ctx *ctx;
+	char path[512];
+
+	*ok = true;
+	assert_int_equal(cell_ctx_new(&ctx), 0);
+	assert_int_equal(cell__dt_parse(ctx, blob, "blob", &t), 0);
+	lf = cell__dt_lookup(t, "/__local_fixups__");
+	assert_non_null(lf);
+	for (m = lf; m; m = cell__dt_next_in(m, lf)) {
+		cell__dt_path(m, path, sizeof(path));
+		n = cell__dt_lookup(t, path + strlen("/__local_fixups__"));
+		if (m != lf && !n) {
+			print_error("mirror %s has no node\n", path);
+			*ok = false;
+			continue;
+		}
+		if (m == lf)
+			n = t->root;
+		for (k = 0; k < m->nprops; k++) {
+			const struct cell__dt_prop *f = &m->props[k], *p = cell__dt_prop(n, f->name);
+			uint32_t i;
+
+			for (i = 0; i < f->len / 4; i++, cnt++) {
+				uint32_t off = cell__be32(f->val + 4 * i);
+
+				if (!p || off + 4 > p->len ||
+				    !cell__dt_by_phandle(t, cell__be32(p->val + off))) {
+					print_error("%s %s offset %u: no phandle there\n", path,
+						    f->name, off);
+					*ok = false;
+				}
+			}
+		}
+	}
+	cell__dt_free(t);
+	cell_ctx_free(ctx);
+	return cnt;
+}
+
+/* A blob with __local_fixups__ built from @name, plus a property the schema
+ * does not know ("vendor,its-ref" = <phandle of @its_path>) on @user. */
+static struct blob with_fixups(const char *name, const char *user, const char *its_path)
+{
+	struct blob in = load(name, ".dtb"), out;
+	struct cell__dt_tree *t;
+	struct cell__dt_node *n, *lf, *m;
+	cell_ctx *ctx;
+	void *b;
+
+	assert_int_equal(cell_ctx_new(&ctx), 0);
+	assert_int_equal(cell__dt_parse(ctx, in.data, name, &t), 0);
+	if (user) {
+		n = cell__dt_lookup(t, user);
+		assert_non_null(n);
+		assert_int_equal(cell__dt_setprop_u32(n, "vendor,its-ref",
+			cell__dt_phandle(cell__dt_lookup(t, its_path))), 0);
+		/* Only __local_fixups__ says that cell is a phandle. */
+		{
+			char full[512], *c, *save = NULL;
+
+			cell__dt_path(n, full, sizeof(full));
+			m = lf = cell__dt_new_child(t->root, "__local_fixups__");
+			for (c = strtok_r(full, "/", &save); c && m;
+			     c = strtok_r(NULL, "/", &save))
+				m = cell__dt_child(m, c) ? cell__dt_child(m, c)
+							 : cell__dt_new_child(m, c);
+		}
+		assert_non_null(m);
+		assert_int_equal(cell__dt_setprop_u32(m, "vendor,its-ref", 0), 0);
+	}
+	assert_int_equal(cell__dt_local_fixups_rebuild(t, NULL, NULL), 0);
+	assert_int_equal(cell__dt_build(ctx, t, &b, &out.size), 0);
+	out.data = b;
+	cell__dt_free(t);
+	cell_ctx_free(ctx);
+	free(in.data);
+	return out;
+}
+
+/* __local_fixups__ is used (a phandle the schema cannot see follows the
+ * ITS) and kept exact in both outputs. */
+static void test_local_fixups(void **state)
+{
+	struct blob h = with_fixups("phytium-ft2004-devboard", "/soc/pcie",
+				    "/interrupt-controller@29900000/gic-its@29920000");
+	struct blob i = with_fixups(INMATE, NULL, NULL);
+	struct blob h2 = with_fixups("phytium-ft2004-devboard", "/soc/eth@2820c000",
+				     "/interrupt-controller@29900000/gic-its@29920000");
+	cell_handoff *r = NULL;
+	const void *ib, *hb;
+	const fdt32_t *v;
+	cell_ctx *ctx;
+	bool ok;
+	int br, its, lf;
+
+	(void)state;
+	assert_int_equal(cell_ctx_new(&ctx), 0);
+	if (run(&h, &i, "/soc/pcie", 0, ctx, &r))
+		fail_msg("%s", cell_ctx_last_error(ctx));
+	ib = cell_handoff_inmate_blob(r, NULL);
+	hb = cell_handoff_host_blob(r, NULL);
+	br = fdt_path_offset(ib, "/pcie@40000000");
+	its = fdt_path_offset(ib, "/interrupt-controller@d1d00000/gic-its@29920000");
+	v = fdt_getprop(ib, br, "vendor,its-ref", NULL);
+	assert_non_null(v);
+	assert_int_equal(fdt32_to_cpu(*v), fdt_get_phandle(ib, its));
+	/* Both outputs describe their phandles exactly. */
+	assert_true(check_local_fixups(ib, &ok) > 0);
+	assert_true(ok);
+	assert_true(check_local_fixups(hb, &ok) > 0);
+	assert_true(ok);
+	lf = fdt_path_offset(ib, "/__local_fixups__/pcie@40000000");
+	assert_true(lf >= 0);
+	assert_non_null(fdt_getprop(ib, lf, "vendor,its-ref", NULL));
+	assert_non_null(fdt_getprop(ib, lf, "msi-parent", NULL));
+	/* The virtual host's re-encoded map: phandles at cells 4, 14, 24, 34. */
+	lf = fdt_path_offset(ib, "/__local_fixups__/pci@7000000");
+	v = fdt_getprop(ib, lf, "interrupt-map", NULL);
+	assert_non_null(v);
+	assert_int_equal(fdt32_to_cpu(v[1]), 14 * 4);
+	assert_int_equal(fdt_path_offset(hb, "/__local_fixups__/soc/pcie"), -FDT_ERR_NOTFOUND);
+	cell_handoff_free(r);
+	r = NULL;
+
+	/* A staying node referencing the ITS only through __local_fixups__. */
+	assert_int_equal(run(&h2, &i, "/soc/pcie", 0, ctx, &r), -EBUSY);
+	assert_int_equal(run(&h2, &i, "/soc/pcie", CELL_HANDOFF_DRY_RUN, ctx, &r), 0);
+	assert_true(has_item(r, CELL_HANDOFF_INBOUND, "/soc/eth@2820c000", "vendor,its-ref"));
+	cell_handoff_free(r);
+	cell_ctx_free(ctx);
+	free(h.data);
+	free(h2.data);
+	free(i.data);
+}
+
 /* Negative control: the checker sees a naive copy's dangling msi-parent. */
 static void test_checker_detects(void **state)
 {
@@ -789,6 +930,7 @@ int main(void)
 		cmocka_unit_test(test_parent_dma_ranges),
 		cmocka_unit_test(test_mutations),
 		cmocka_unit_test(test_two_its),
+		cmocka_unit_test(test_local_fixups),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

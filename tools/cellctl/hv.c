@@ -66,7 +66,7 @@ int cellctl_enable(cell_ctx *ctx, int argc, char **argv)
 	}
 	ret = CELLCTL_OK;
 	if (cell_hv_enable(hv, data, size)) {
-		cellctl_err("enable %s: %s", argv[1], cell_ctx_last_error(ctx));
+		cellctl_err("%s: %s", argv[1], cell_ctx_last_error(ctx));
 		ret = CELLCTL_FAIL;
 	}
 	cell_hv_close(hv);
@@ -277,7 +277,7 @@ int cellctl_cell(cell_ctx *ctx, int argc, char **argv)
 		ret = read_input(ctx, argv[2], &data, &size);
 		if (!ret) {
 			if (cell_hv_cell_create(hv, data, size)) {
-				cellctl_err("cell create %s: %s", argv[2], cell_ctx_last_error(ctx));
+				cellctl_err("%s: %s", argv[2], cell_ctx_last_error(ctx));
 				ret = CELLCTL_FAIL;
 			}
 			cell_free(data);
