@@ -269,13 +269,53 @@ static int get_system(cell_config *cfg, const uint8_t *p)
  * Revision 13 had no architecture byte. The layout of a cell does not depend
  * on it; for a system configuration the GIC fields tell ARM from x86.
  */
+static bool rev13_looks_arm(uint8_t gic_version, uint64_t gicd_base)
+{
+	return (gic_version == 2 || gic_version == 3 || gic_version == 4) &&
+	       gicd_base;
+}
+
 static uint32_t guess_arch_rev13(const uint8_t *p, size_t size, bool system)
 {
 	if (!system || size < SYS_HDR)
 		return CELL_ARCH_UNKNOWN;
-	if ((p[313] == 2 || p[313] == 3 || p[313] == 4) && cell__le64(p + 316))
+	if (rev13_looks_arm(p[313], cell__le64(p + 316)))
 		return CELL_ARCH_ARM64;
 	return CELL_ARCH_X86;
+}
+
+/*
+ * A revision 13 system configuration carries no architecture byte, so a
+ * reader has to guess it as guess_arch_rev13() does. Refuse to write one
+ * that would read back as the other architecture (an ARM GIC without a
+ * distributor, or x86 values that look like one): the file would not load.
+ */
+int cell__config_check_rev13(const cell_config *cfg)
+{
+	const struct cell_platform *pl = &cfg->sys.platform;
+	bool arm;
+
+	if (cfg->revision != CELL_CONFIG_REVISION_13 ||
+	    cfg->kind != CELL_CONFIG_SYSTEM)
+		return 0;
+	if (is_arm(cfg->arch)) {
+		arm = rev13_looks_arm(pl->arm_gic_version, pl->arm_gicd_base);
+		if (!arm)
+			return cell__err(cfg->ctx, -EINVAL,
+					 "revision 13 has no architecture byte and this ARM system configuration (gic_version %u, gicd_base 0x%llx) would read back as x86; write revision 14",
+					 pl->arm_gic_version,
+					 (unsigned long long)pl->arm_gicd_base);
+	} else {
+		arm = rev13_looks_arm((uint8_t)(pl->x86_pm_timer_address >> 8),
+				      pl->x86_vtd_interrupt_limit |
+				      (uint64_t)pl->x86_tsc_khz << 32);
+		if (arm)
+			return cell__err(cfg->ctx, -EINVAL,
+					 "revision 13 has no architecture byte and this x86 system configuration (pm_timer_address 0x%x, vtd_interrupt_limit %u) would read back as ARM; write revision 14",
+					 pl->x86_pm_timer_address,
+					 pl->x86_vtd_interrupt_limit);
+	}
+	return 0;
 }
 
 static int get_element(cell_config *cfg, enum cfg_array a, const uint8_t *p,
@@ -755,6 +795,7 @@ int cell_config_encode(const cell_config *cfg, void *buf, size_t size,
 	size_t off, i, j;
 	bool system;
 	int64_t need;
+	int err;
 
 	if (!cfg || (!buf && size))
 		return cell__err(cfg ? cfg->ctx : NULL, -EINVAL,
@@ -765,6 +806,9 @@ int cell_config_encode(const cell_config *cfg, void *buf, size_t size,
 	if (cfg->kind == CELL_CONFIG_SYSTEM && !valid_arch(cfg->arch))
 		return cell__err(cfg->ctx, -EBADMSG,
 				 "a system configuration needs an architecture for its platform info");
+	err = cell__config_check_rev13(cfg);
+	if (err)
+		return err;
 	need = cell_config_encoded_size(cfg);
 	if (need < 0)
 		return (int)need;

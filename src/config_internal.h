@@ -53,5 +53,7 @@ int cell__config_array_insert(cell_config *cfg, enum cfg_array a,
 			      uint32_t index, const void *in);
 int cell__config_array_remove(cell_config *cfg, enum cfg_array a,
 			      uint32_t index);
+/* -EINVAL when a revision 13 system configuration would read back as another architecture. */
+int cell__config_check_rev13(const cell_config *cfg);
 
 #endif /* LIBCELL_CONFIG_INTERNAL_H */

@@ -1667,6 +1667,10 @@ static int parse_config(struct jp *p, const json_t *top, cell_config **out)
 		jp_key(p, "cell");
 		ret = parse_cell(p, cfg, v, false);
 	}
+	if (!ret && cell__config_check_rev13(cfg)) {
+		jp_key(p, "revision");
+		ret = jp_lib(p, -EINVAL);
+	}
 	if (ret)
 		goto fail;
 	*out = cfg;

@@ -333,6 +333,7 @@ static void test_config__revision_13(void **state)
 {
 	struct fixture *f = *state;
 	cell_config *cfg = build_system(f->ctx), *back;
+	struct cell_system sys;
 	uint8_t *a, *b;
 	size_t na, nb;
 
@@ -353,6 +354,40 @@ static void test_config__revision_13(void **state)
 	assert_memory_equal(a + 8, b + 8, na - 8);
 	cell_free(a);
 	cell_free(b);
+	cell_config_free(back);
+	cell_config_free(cfg);
+
+	/*
+	 * Revision 13 cannot say which architecture wrote it: refuse systems
+	 * that would read back as the other one (found by fuzz_config_json).
+	 */
+	cfg = build_system(f->ctx);
+	assert_int_equal(cell_config_get_system(cfg, &sys), 0);
+	sys.platform.arm_gicd_base = 0;
+	assert_int_equal(cell_config_set_system(cfg, &sys), 0);
+	assert_int_equal(cell_config_set_revision(cfg, 13), 0);
+	assert_int_equal(cell_config_encode_alloc(cfg, &a, &na), -EINVAL);
+	assert_non_null(strstr(cell_ctx_last_error(f->ctx), "would read back as x86"));
+	assert_int_equal(cell_config_set_revision(cfg, 14), 0);
+	assert_int_equal(cell_config_encode_alloc(cfg, &a, &na), 0);
+	cell_free(a);
+	cell_config_free(cfg);
+
+	assert_int_equal(cell_config_new(f->ctx, &cfg, CELL_CONFIG_SYSTEM,
+					 CELL_ARCH_X86), 0);
+	memset(&sys, 0, sizeof(sys));
+	sys.platform.x86_pm_timer_address = 0x308;	/* high byte looks like GICv3 */
+	sys.platform.x86_vtd_interrupt_limit = 256;
+	assert_int_equal(cell_config_set_system(cfg, &sys), 0);
+	assert_int_equal(cell_config_set_revision(cfg, 13), 0);
+	assert_int_equal(cell_config_encode_alloc(cfg, &a, &na), -EINVAL);
+	assert_non_null(strstr(cell_ctx_last_error(f->ctx), "would read back as ARM"));
+	sys.platform.x86_pm_timer_address = 0x108;
+	assert_int_equal(cell_config_set_system(cfg, &sys), 0);
+	assert_int_equal(cell_config_encode_alloc(cfg, &a, &na), 0);
+	assert_int_equal(cell_config_decode(f->ctx, &back, a, na), 0);
+	assert_int_equal(cell_config_arch(back), CELL_ARCH_X86);
+	cell_free(a);
 	cell_config_free(back);
 	cell_config_free(cfg);
 
