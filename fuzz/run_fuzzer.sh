@@ -5,6 +5,8 @@
 # WORK_DIR/artifacts for `FUZZER FILE` to reproduce.
 # usage: run_fuzzer.sh FUZZER WORK_DIR SECONDS SEED_DIR [SEED_DIR...]
 # FUZZ_MAX_LEN: largest input to try (default 64 KiB).
+# CELL_FUZZ_SEED: libFuzzer's random seed, 1 by default so that a CI run can
+# be repeated; 0 lets libFuzzer pick one (for exploratory campaigns).
 set -u
 fuzzer=$1 work=$2 seconds=$3
 shift 3
@@ -15,7 +17,7 @@ mkdir -p "$work/corpus" "$work/artifacts"
 export ASAN_OPTIONS="detect_leaks=1:allocator_may_return_null=1:${ASAN_OPTIONS:-}"
 export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1:${UBSAN_OPTIONS:-}"
 # The first directory collects new inputs; the seeds are only read.
-"$fuzzer" -max_total_time="$seconds" -timeout=20 -rss_limit_mb=2048 -max_len="${FUZZ_MAX_LEN:-65536}" \
+"$fuzzer" -max_total_time="$seconds" -seed="${CELL_FUZZ_SEED:-1}" -timeout=20 -rss_limit_mb=2048 -max_len="${FUZZ_MAX_LEN:-65536}" \
 	-print_final_stats=1 -artifact_prefix="$work/artifacts/" "$work/corpus" "$@" \
 	> "$work/log" 2>&1
 rc=$?
