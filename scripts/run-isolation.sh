@@ -11,7 +11,12 @@
 #  2. the isolate-nic flow (patent steps S1-S4) on the QEMU virt board: the
 #     board's own device tree (dumped by QEMU), the Jailhouse inmate tree
 #     from ../shared/fixtures, the example root and inmate configurations;
-#     the outputs are verified (checker, device trees, idempotence).
+#     the outputs are verified (checker, device trees, idempotence);
+#  3. S5 on the board (scripts/isolation_board.py): QEMU boots Debian's
+#     arm64 kernel with isolate-nic's host.dtb, our module enables our
+#     hypervisor with isolate-nic's root.cell, the root Linux is checked,
+#     then the inmate cell is requested (refused with ENOSYS until the
+#     hypervisor has non-root cells: reported as "pending").
 #
 # Environment: CELL_JOBS, CELL_BUILD_ROOT (see scripts/lib.sh),
 # CELL_FIXTURES (default ../shared/fixtures beside the checkout).
@@ -19,7 +24,8 @@ set -u
 . "$(dirname "$0")/lib.sh"
 
 # qemu-system-arm provides qemu-system-aarch64, which dumps the board's DTB.
-cell_need_packages $CELL_BUILD_PACKAGES device-tree-compiler qemu-system-arm
+# The board step fetches the rest itself (tests/board/setup.sh).
+cell_need_packages $CELL_BUILD_PACKAGES device-tree-compiler qemu-system-arm python3
 
 fixtures=${CELL_FIXTURES:-$CELL_REPO/../shared/fixtures}
 
@@ -154,10 +160,23 @@ step_isolate_nic() {
 	echo "report: $out/run1/report.json"
 }
 
+# S5: the outputs on the running board.
+step_board() {
+	cell_log "S5: isolate-nic's outputs on the QEMU virt board"
+	if [ ! -s "$work/isolate-nic/run1/host.dtb" ]; then
+		fail "no isolate-nic outputs to boot"
+		return
+	fi
+	python3 "$CELL_REPO/scripts/isolation_board.py" --src "$CELL_REPO" --build "$build" \
+		--work "$work/board" --outputs "$work/isolate-nic/run1" ||
+		fail "the board run of isolate-nic's outputs"
+}
+
 main_job() {
 	step_config_roundtrip
 	step_config_check
 	step_isolate_nic
+	step_board
 }
 
 start=$(date +%s)

@@ -19,11 +19,39 @@ static const struct cell_abi_irqchip *cfg_irqchips(const struct cell_abi_cell_de
 			      c->num_cache_regions * sizeof(struct cell_abi_cache));
 }
 
+/*
+ * A region over the redistributors is a GICR grant (isolate-nic's S4:
+ * READ|WRITE|IO in the root, READ|WRITE|IO|ROOTSHARED in a cell). The
+ * frames themselves are mapped by gic_cell_init(); map the rest of the
+ * region around them. Without IO it would be RAM over MMIO: refuse.
+ */
+static int map_gicr_grant(struct cell *c, const struct cell_abi_memory *m,
+			  unsigned int i, u64 gicr_end)
+{
+	u64 start = m->phys_start, end = start + m->size;
+	int err = 0;
+
+	if (!(m->flags & CELL_ABI_MEM_IO)) {
+		printk_uart("root region %u (%llx+%llx) maps the GIC redistributors without IO\n",
+		       i, (unsigned long long)start, (unsigned long long)m->size);
+		return -EINVAL;
+	}
+	if (start < hv.gicr_base)
+		err = s2_map(c->s2_root, start, start, hv.gicr_base - start, PT_DEVICE);
+	if (!err && end > gicr_end)
+		err = s2_map(c->s2_root, gicr_end, gicr_end, end - gicr_end, PT_DEVICE);
+	if (err)
+		printk_uart("root region %u (%llx+%llx): stage-2 map failed (%d)\n",
+		       i, (unsigned long long)start, (unsigned long long)m->size, err);
+	return err;
+}
+
 int cell_init_root(struct cell *c, const struct cell_abi_cell_desc *cfg)
 {
 	const u8 *cpus = (const u8 *)(cfg + 1);
 	const struct cell_abi_memory *mem = cfg_mem(cfg);
 	const struct cell_abi_irqchip *chip = cfg_irqchips(cfg);
+	u64 gicr_end = hv.gicr_base + hv_header.max_cpus * 0x20000UL;
 	unsigned int i, n;
 	int err;
 
@@ -47,17 +75,21 @@ int cell_init_root(struct cell *c, const struct cell_abi_cell_desc *cfg)
 			       i, (unsigned long long)start, (unsigned long long)size);
 			return -EINVAL;
 		}
-		/* the distributor must trap and the redistributors are the hypervisor's */
-		if ((start < hv.gicd_base + 0x10000 && hv.gicd_base < start + size) ||
-		    (start < hv.gicr_base + hv_header.max_cpus * 0x20000UL &&
-		     hv.gicr_base < start + size)) {
-			printk_uart("root region %u (%llx+%llx) maps the GIC distributor or redistributors\n",
-			       i, (unsigned long long)start, (unsigned long long)size);
-			return -EINVAL;
-		}
 		if (mem[i].virt_start != start) {
 			printk_uart("root region %u is not identity mapped\n", i);
 			return -EINVAL;
+		}
+		/* the distributor must trap */
+		if (start < hv.gicd_base + 0x10000 && hv.gicd_base < start + size) {
+			printk_uart("root region %u (%llx+%llx) maps the GIC distributor\n",
+			       i, (unsigned long long)start, (unsigned long long)size);
+			return -EINVAL;
+		}
+		if (start < gicr_end && hv.gicr_base < start + size) {
+			err = map_gicr_grant(c, &mem[i], i, gicr_end);
+			if (err)
+				return err;
+			continue;
 		}
 		err = s2_map(c->s2_root, start, start, size,
 			     mem[i].flags & CELL_ABI_MEM_IO ? PT_DEVICE : PT_NORMAL);

@@ -73,6 +73,16 @@ def reserved_memory_dts(base=RESERVED_BASE, size=RESERVED_SIZE):
     )
 
 
+def machine_args(env, smp=4, dump=None):
+    """QEMU argv for the board's machine; with dump, QEMU only writes its DTB."""
+    machine = "virt,virtualization=on,gic-version=3,its=on"
+    if dump:
+        machine += ",dumpdtb=" + dump
+    return [env.get("QEMU", "qemu-system-aarch64"), "-machine", machine,
+            "-cpu", "cortex-a57", "-smp", str(smp), "-m", "%dM" % RAM_SIZE_MB,
+            "-nographic", "-no-reboot", "-nic", "none"]
+
+
 class Board:
     """One QEMU run of the board; use as a context manager.
 
@@ -134,12 +144,7 @@ class Board:
         return out
 
     def _machine_args(self, dump=None):
-        machine = "virt,virtualization=on,gic-version=3,its=on"
-        if dump:
-            machine += ",dumpdtb=" + dump
-        return [self.env.get("QEMU", "qemu-system-aarch64"), "-machine", machine,
-                "-cpu", "cortex-a57", "-smp", str(self.smp), "-m", "%dM" % RAM_SIZE_MB,
-                "-nographic", "-no-reboot", "-nic", "none"]
+        return machine_args(self.env, self.smp, dump)
 
     def command(self):
         """The full QEMU argv for this board."""
