@@ -73,6 +73,7 @@ struct ho {
 	struct extra *extras;
 	size_t nextras;
 	bool lf_host, lf_inmate;	/* inputs had __local_fixups__ */
+	size_t fx_moved;		/* __fixups__ entries added to the inmate */
 	char pbuf[2][256];
 };
 
@@ -625,6 +626,27 @@ static int rw_addr(struct ho *h, struct cell__dt_node *n,
 	return RW_NEW;
 }
 
+/* -ENOTSUP when /__fixups__ of @t lists a placeholder in @prop of @n (the
+ * property is about to be re-encoded), else 0. */
+static int ext_refuse(struct ho *h, const struct cell__dt_tree *t,
+		      const struct cell__dt_node *n, const char *prop)
+{
+	struct cell__dt_ext *e;
+	size_t cnt;
+	int err;
+
+	if (cell__dt_ext_cells(t, n, prop, &e, &cnt))
+		return cell__err(h->ctx, -ENOMEM, "out of memory");
+	if (!cnt)
+		return 0;
+	err = cell__err(h->ctx, -ENOTSUP,
+			"%s tree: %s: %s: byte %u holds a placeholder for label '%s' (__fixups__); re-encoding this property is not supported with unresolved label references",
+			t == h->ht ? "host" : "inmate", path_of(h, n), prop, 4 * e[0].cell,
+			e[0].label);
+	free(e);
+	return err;
+}
+
 /*
  * Rewrite property @p of original node @o into its copy @cp. @nbus is the
  * new parent when @o is a moved subtree root, else NULL.
@@ -636,15 +658,24 @@ static int rw_prop(struct ho *h, struct cell__dt_node *o, struct cell__dt_node *
 	struct cbuf c = { 0 };
 	const char *why = NULL;
 	int ret = RW_SAME;
+	bool addr = nbus && (!strcmp(p->name, "reg") ||
+			     (cell__dt_prop(o, "device_type") &&
+			      (!strcmp(p->name, "ranges") || !strcmp(p->name, "dma-ranges"))));
 
+	/* Re-encoded properties would move (or misread) a __fixups__
+	 * placeholder; in-place phandle rewriting keeps its offset. */
+	if (addr || !strcmp(p->name, "interrupt-map") ||
+	    !strcmp(p->name, "interrupts-extended")) {
+		ret = ext_refuse(h, h->ht, o, p->name);
+		if (ret)
+			return ret;
+	}
 	if (!strcmp(p->name, "phandle") || !strcmp(p->name, "linux,phandle")) {
 		uint32_t old = p->len == 4 ? cell__be32(p->val) : 0;
 
 		cb_put(&c, map_ph(h, old));
 		ret = RW_NEW;
-	} else if (nbus && (!strcmp(p->name, "reg") ||
-			    (cell__dt_prop(o, "device_type") &&
-			     (!strcmp(p->name, "ranges") || !strcmp(p->name, "dma-ranges"))))) {
+	} else if (addr) {
 		ret = rw_addr(h, o, p, nbus, &c);
 	} else if (!strcmp(p->name, "interrupt-map")) {
 		ret = rw_imap(h, o, p, &c);
@@ -652,6 +683,14 @@ static int rw_prop(struct ho *h, struct cell__dt_node *o, struct cell__dt_node *
 		ret = rw_irq_ext(h, o, p, &c);
 	} else if (!strcmp(p->name, "interrupts")) {
 		ret = rw_irqs(h, o, p, &c);
+		if (ret == RW_NEW) {
+			int err = ext_refuse(h, h->ht, o, p->name);
+
+			if (err) {
+				free(c.b);
+				return err;
+			}
+		}
 	} else if (cell__dt_is_ref_prop(p->name) ||
 		   (fx = cell__dt_local_fixup(h->ht, o, p->name))) {
 		struct refscan s = { h, NULL, false, 0 };
@@ -853,6 +892,8 @@ static int reencode_dest_imaps(struct ho *h)
 
 		if (!p || cell__dt_is_meta(n))
 			continue;
+		if ((ret = ext_refuse(h, h->it, n, "interrupt-map")))
+			return ret;
 		ret = cell__dt_imap_parse(h->it, n, &e, &cnt, &why);
 		if (ret)
 			return cell__err(h->ctx, ret, "inmate tree: %s: interrupt-map: %s",
@@ -1393,6 +1434,241 @@ static int fix_chosen(struct ho *h)
 	return 0;
 }
 
+/* ---- __fixups__ ------------------------------------------------------- */
+
+/* Node a __fixups__ entry's path names (canonical paths only), or NULL. */
+static struct cell__dt_node *fx_node(struct cell__dt_tree *t, const char *s, size_t len)
+{
+	struct cell__dt_node *n;
+	char *path = strndup(s, len);
+
+	if (!path)
+		return NULL;
+	n = cell__dt_lookup(t, path);
+	free(path);
+	return n && cell__dt_path_is(n, s, len) ? n : NULL;
+}
+
+/* Every /__fixups__ entry names a 32-bit cell of an existing property. */
+static int check_fixups(struct ho *h, struct cell__dt_tree *t, const char *what)
+{
+	struct cell__dt_node *fx = cell__dt_child(t->root, "__fixups__");
+	size_t k, pos, idx;
+
+	for (k = 0; fx && k < fx->nprops; k++) {
+		const struct cell__dt_prop *p = &fx->props[k];
+		const char *v = (const char *)p->val;
+
+		if (!p->len || p->val[p->len - 1])
+			return cell__err(h->ctx, -EINVAL,
+					 "%s blob: /__fixups__/%s is not a list of strings",
+					 what, p->name);
+		for (pos = 0, idx = 0; pos < p->len; pos += strlen(v + pos) + 1, idx++) {
+			size_t l = strlen(v + pos), pl, po, prl;
+			const struct cell__dt_prop *q = NULL;
+			struct cell__dt_node *n = NULL;
+			uint32_t off;
+			char name[256];
+
+			if (!cell__dt_fixup_entry(v + pos, l, &pl, &po, &prl, &off) ||
+			    off % 4 || prl >= sizeof(name))
+				return cell__err(h->ctx, -EINVAL,
+						 "%s blob: /__fixups__/%s entry %zu \"%s\" is not \"/path:property:offset\" with a 4-byte aligned offset",
+						 what, p->name, idx, v + pos);
+			memcpy(name, v + pos + po, prl);
+			name[prl] = 0;
+			n = fx_node(t, v + pos, pl);
+			if (n)
+				q = cell__dt_prop(n, name);
+			if (!q || q->len < 4 || off > q->len - 4)
+				return cell__err(h->ctx, -EINVAL,
+						 "%s blob: /__fixups__/%s entry %zu \"%s\": %s",
+						 what, p->name, idx, v + pos,
+						 !n ? "no such node" : !q ? "no such property" :
+						 "offset past the end of the property");
+		}
+	}
+	return 0;
+}
+
+/* "path:prop:offset" for @n (malloc'ed; exact at any depth), NULL on OOM. */
+static char *fx_entry(const struct cell__dt_node *n, const char *prop, uint32_t off)
+{
+	const struct cell__dt_node *a;
+	size_t len = 0, at;
+	char *e;
+
+	for (a = n; a->parent; a = a->parent)
+		len += 1 + strlen(a->name);
+	at = len ? len : 1;
+	e = malloc(at + strlen(prop) + 16);
+	if (!e)
+		return NULL;
+	e[0] = '/';
+	for (a = n; a->parent; a = a->parent) {
+		size_t l = strlen(a->name);
+
+		len -= l;
+		memcpy(e + len, a->name, l);
+		e[--len] = '/';
+	}
+	sprintf(e + at, ":%s:%u", prop, off);
+	return e;
+}
+
+/* True when the string list @p holds @s. */
+static bool strlist_has(const struct cell__dt_prop *p, const char *s)
+{
+	size_t pos;
+
+	for (pos = 0; p && pos < p->len;
+	     pos += strnlen((const char *)p->val + pos, p->len - pos) + 1)
+		if (!strncmp((const char *)p->val + pos, s, p->len - pos))
+			return true;
+	return false;
+}
+
+/* Append entry @s to label @label of the inmate's /__fixups__ (created on
+ * demand), unless already there. */
+static int fx_add(struct ho *h, const char *label, const char *s)
+{
+	struct cell__dt_node *fx = cell__dt_child(h->it->root, "__fixups__");
+	const struct cell__dt_prop *p;
+	size_t l = strlen(s) + 1;
+	uint8_t *v;
+	int err;
+
+	if (!fx && !(fx = cell__dt_new_child(h->it->root, "__fixups__")))
+		return cell__err(h->ctx, -ENOMEM, "out of memory");
+	p = cell__dt_prop(fx, label);
+	if (strlist_has(p, s))
+		return 0;
+	v = malloc((p ? p->len : 0) + l);
+	if (!v)
+		return cell__err(h->ctx, -ENOMEM, "out of memory");
+	if (p)
+		memcpy(v, p->val, p->len);
+	memcpy(v + (p ? p->len : 0), s, l);
+	err = cell__dt_setprop(fx, label, v, (uint32_t)((p ? p->len : 0) + l));
+	free(v);
+	if (err)
+		return cell__err(h->ctx, err, "out of memory");
+	h->fx_moved++;
+	return add_item(h, CELL_HANDOFF_ADDED_ALIAS, CELL_HANDOFF_TREE_INMATE, fx, label, s, 0);
+}
+
+/*
+ * Host entries whose placeholder moved with a node follow it into the
+ * inmate's /__fixups__ under the node's new path (the copy's properties
+ * keep their layout: placeholders are never re-encoded). Run after the
+ * graft and before the host is edited, so both paths still resolve.
+ */
+static int move_fixups(struct ho *h)
+{
+	struct cell__dt_node *fx = cell__dt_child(h->ht->root, "__fixups__");
+	size_t k, pos;
+	int err;
+
+	for (k = 0; fx && k < fx->nprops; k++) {
+		const struct cell__dt_prop *p = &fx->props[k];
+		const char *v = (const char *)p->val;
+
+		for (pos = 0; pos < p->len; pos += strlen(v + pos) + 1) {
+			size_t l = strlen(v + pos), pl, po, prl;
+			struct cell__dt_node *o, *c;
+			const struct cell__dt_prop *q;
+			char name[256], *e;
+			uint32_t off;
+
+			/* Checked on load. */
+			cell__dt_fixup_entry(v + pos, l, &pl, &po, &prl, &off);
+			memcpy(name, v + pos + po, prl);
+			name[prl] = 0;
+			o = fx_node(h->ht, v + pos, pl);
+			if (!o || !(o->mark & M_MOVED) || !(c = copy_of(h, o)))
+				continue;
+			/* Gone when the drop policy removed the property. */
+			q = cell__dt_prop(c, name);
+			if (!q || q->len < 4 || off > q->len - 4)
+				continue;
+			e = fx_entry(c, name, off);
+			if (!e)
+				return cell__err(h->ctx, -ENOMEM, "out of memory");
+			err = fx_add(h, p->name, e);
+			free(e);
+			if (err)
+				return err;
+		}
+	}
+	return 0;
+}
+
+/*
+ * After the host edits: entries whose node was deleted or whose property
+ * was dropped go; a label left without entries loses its property, and a
+ * /__fixups__ emptied that way goes too. Disabled nodes keep theirs.
+ */
+static int prune_fixups(struct ho *h)
+{
+	struct cell__dt_node *fx = cell__dt_child(h->ht->root, "__fixups__");
+	bool removed = false;
+	size_t k, pos;
+	int err;
+
+	for (k = 0; fx && k < fx->nprops; k++) {
+		struct cell__dt_prop *p = &fx->props[k];
+		const char *v = (const char *)p->val;
+		uint8_t *keep = malloc(p->len);
+		char *label = strdup(p->name);
+		uint32_t klen = 0;
+
+		if (!keep || !label) {
+			free(keep);
+			free(label);
+			return cell__err(h->ctx, -ENOMEM, "out of memory");
+		}
+		for (pos = 0; pos < p->len; pos += strlen(v + pos) + 1) {
+			size_t l = strlen(v + pos), pl, po, prl;
+			const struct cell__dt_prop *q = NULL;
+			struct cell__dt_node *n;
+			char name[256];
+			uint32_t off;
+
+			cell__dt_fixup_entry(v + pos, l, &pl, &po, &prl, &off);
+			memcpy(name, v + pos + po, prl);
+			name[prl] = 0;
+			n = fx_node(h->ht, v + pos, pl);
+			if (n)
+				q = cell__dt_prop(n, name);
+			if (q && q->len >= 4 && off <= q->len - 4) {
+				memcpy(keep + klen, v + pos, l + 1);
+				klen += (uint32_t)(l + 1);
+			} else if ((err = add_item(h, CELL_HANDOFF_REMOVED_ALIAS,
+						   CELL_HANDOFF_TREE_HOST, fx, label, v + pos, 0))) {
+				free(keep);
+				free(label);
+				return err;
+			}
+		}
+		err = 0;
+		if (klen == 0) {
+			cell__dt_delprop(fx, label);
+			k--;
+			removed = true;
+		} else if (klen != p->len) {
+			err = cell__dt_setprop(fx, label, keep, klen);
+			removed = true;
+		}
+		free(keep);
+		free(label);
+		if (err)
+			return cell__err(h->ctx, err, "out of memory");
+	}
+	if (fx && removed && !fx->nprops && !fx->nkids)
+		cell__dt_delete(fx);
+	return 0;
+}
+
 /* ---- host edits -------------------------------------------------------- */
 
 static int edit_host(struct ho *h)
@@ -1592,10 +1868,8 @@ static int load(struct ho *h, const void *blob, size_t size, const char *what,
 		return err;
 	for (n = (*out)->root; n; n = cell__dt_next(n))
 		n->mark = 0;
-	if (cell__dt_lookup(*out, "/__fixups__"))
-		return cell__err(h->ctx, -ENOTSUP,
-				 "%s blob: __fixups__ (unresolved label references) are not supported",
-				 what);
+	if ((err = check_fixups(h, *out, what)))
+		return err;
 	return unique_phandles(h, *out, what);
 }
 
@@ -1711,11 +1985,14 @@ int cell_dt_handoff(cell_ctx *ctx, const void *host, size_t host_size,
 		err = refuse(&h);
 		goto out;
 	}
-	if ((err = graft(&h)) || (err = pci_domains(&h)) || (err = edit_host(&h)) ||
-	    (err = check_overlap(&h)))
+	if ((err = graft(&h)) || (err = pci_domains(&h)) || (err = move_fixups(&h)) ||
+	    (err = edit_host(&h)) || (err = prune_fixups(&h)) || (err = check_overlap(&h)))
 		goto out;
 	h.lf_host = cell__dt_lookup(h.ht, "/__local_fixups__") != NULL;
-	h.lf_inmate = cell__dt_lookup(h.it, "/__local_fixups__") != NULL;
+	/* An inmate gaining placeholders also gains the exact phandle list
+	 * (when the host had one) that bounds the entries around them. */
+	h.lf_inmate = cell__dt_lookup(h.it, "/__local_fixups__") != NULL ||
+		      (h.lf_host && h.fx_moved);
 	if (!(h.flags & CELL_HANDOFF_DRY_RUN) &&
 	    ((err = finish_blob(&h, h.it, "inmate", &h.res->inmate_blob,
 				&h.res->inmate_size)) ||

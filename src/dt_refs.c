@@ -121,12 +121,149 @@ bool cell__dt_is_meta(const struct cell__dt_node *n)
 	return false;
 }
 
+/* ---- __fixups__ ------------------------------------------------------- */
+
+bool cell__dt_fixup_entry(const char *s, size_t len, size_t *path_len,
+			  size_t *prop_off, size_t *prop_len, uint32_t *offset)
+{
+	const char *c1 = memchr(s, ':', len), *c2;
+	uint64_t v = 0;
+	size_t i;
+
+	/* Node and property names cannot contain ':', so the first two
+	 * colons delimit the fields. */
+	if (!c1 || c1 == s || s[0] != '/')
+		return false;
+	c2 = memchr(c1 + 1, ':', len - (size_t)(c1 + 1 - s));
+	if (!c2 || c2 == c1 + 1 || c2 + 1 == s + len)
+		return false;
+	for (i = (size_t)(c2 + 1 - s); i < len; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return false;
+		v = v * 10 + (uint64_t)(s[i] - '0');
+		if (v > UINT32_MAX)
+			return false;
+	}
+	*path_len = (size_t)(c1 - s);
+	*prop_off = *path_len + 1;
+	*prop_len = (size_t)(c2 - c1 - 1);
+	*offset = (uint32_t)v;
+	return true;
+}
+
+bool cell__dt_path_is(const struct cell__dt_node *n, const char *s, size_t len)
+{
+	if (!n->parent)
+		return len == 1 && s[0] == '/';
+	for (; n->parent; n = n->parent) {
+		size_t l = strlen(n->name);
+
+		if (len < l + 1 || s[len - l - 1] != '/' || memcmp(s + len - l, n->name, l))
+			return false;
+		len -= l + 1;
+	}
+	return len == 0;
+}
+
+int cell__dt_ext_cells(const struct cell__dt_tree *t, const struct cell__dt_node *n,
+		       const char *prop, struct cell__dt_ext **out, size_t *count)
+{
+	const struct cell__dt_node *fx = cell__dt_child(t->root, "__fixups__");
+	struct cell__dt_ext *e = NULL, *ne;
+	size_t cnt = 0, k, pos, plen = strlen(prop);
+
+	*out = NULL;
+	*count = 0;
+	for (k = 0; fx && k < fx->nprops; k++) {
+		const struct cell__dt_prop *p = &fx->props[k];
+		const char *v = (const char *)p->val;
+
+		for (pos = 0; pos < p->len; pos += strnlen(v + pos, p->len - pos) + 1) {
+			size_t l = strnlen(v + pos, p->len - pos), pl, po, prl;
+			uint32_t off;
+
+			if (!cell__dt_fixup_entry(v + pos, l, &pl, &po, &prl, &off) ||
+			    off % 4 || prl != plen || memcmp(v + pos + po, prop, plen) ||
+			    !cell__dt_path_is(n, v + pos, pl))
+				continue;
+			ne = realloc(e, (cnt + 1) * sizeof(*ne));
+			if (!ne) {
+				free(e);
+				return -ENOMEM;
+			}
+			e = ne;
+			e[cnt].cell = off / 4;
+			e[cnt++].label = p->name;
+		}
+	}
+	*out = e;
+	*count = cnt;
+	return 0;
+}
+
+/* Placeholder cells of the property being decoded. */
+struct extset {
+	struct cell__dt_ext *e;
+	size_t n;
+};
+
+static bool ext_has(const struct extset *x, uint32_t cell)
+{
+	size_t i;
+
+	for (i = 0; i < x->n; i++)
+		if (x->e[i].cell == cell)
+			return true;
+	return false;
+}
+
+/*
+ * Arguments after the placeholder at cell @i of a phandle + #<x>-cells list:
+ * the target (and its #<x>-cells) is outside the tree, so the entry ends at
+ * the next cell known to be a phandle: another placeholder or, when the
+ * tree has __local_fixups__ (then every local phandle is listed), a local
+ * one. Without __local_fixups__ only a following placeholder or the end of
+ * the property bounds it.
+ */
+static int ext_args(const struct cell__dt_tree *t, const struct cell__dt_node *n,
+		    const struct cell__dt_prop *p, const struct extset *x, uint32_t i,
+		    uint32_t ncells, uint32_t *args, const char **why)
+{
+	const struct cell__dt_prop *lf = NULL;
+	bool exact = cell__dt_child(t->root, "__local_fixups__") != NULL;
+	uint32_t next = ncells, k;
+
+	for (k = 0; k < x->n; k++)
+		if (x->e[k].cell > i && x->e[k].cell < next)
+			next = x->e[k].cell;
+	if (exact)
+		lf = cell__dt_local_fixup(t, n, p->name);
+	for (k = 0; lf && k + 4 <= lf->len; k += 4) {
+		uint32_t off = cell__be32(lf->val + k);
+
+		if (!(off % 4) && off / 4 > i && off / 4 < next)
+			next = off / 4;
+	}
+	if (!exact && next != i + 1 && i + 1 != ncells) {
+		*why = "entry width after an unresolved label reference (__fixups__) is unknown without __local_fixups__";
+		return -EINVAL;
+	}
+	*args = next - i - 1;
+	return 0;
+}
+
 static int emit(const struct cell__dt_tree *t, struct cell__dt_node *n,
 		const struct cell__dt_prop *p, uint32_t cell,
-		cell__dt_ref_fn fn, void *arg, struct cell__dt_node **target)
+		cell__dt_ref_fn fn, void *arg, struct cell__dt_node **target,
+		const struct extset *x)
 {
 	struct cell__dt_ref r;
 
+	/* A placeholder for a label outside the tree is not a phandle here. */
+	if (ext_has(x, cell)) {
+		*target = NULL;
+		return 0;
+	}
 	r.node = n;
 	r.prop = p->name;
 	r.cell = cell;
@@ -144,7 +281,7 @@ static int emit(const struct cell__dt_tree *t, struct cell__dt_node *n,
 static int imap_decode(const struct cell__dt_tree *t,
 		       const struct cell__dt_node *n,
 		       struct cell__dt_imap_ent **out, size_t *count,
-		       const char **why, uint32_t *bad)
+		       const char **why, uint32_t *bad, const struct extset *x)
 {
 	const struct cell__dt_prop *p = cell__dt_prop(n, "interrupt-map");
 	struct cell__dt_imap_ent *ents = NULL;
@@ -179,7 +316,9 @@ static int imap_decode(const struct cell__dt_tree *t,
 		e.phandle = cell__be32(p->val + 4 * (off + child));
 		e.parent = cell__dt_by_phandle(t, e.phandle);
 		if (!e.parent) {
-			*why = "entry names a phandle no node has";
+			*why = ext_has(x, off + child) ?
+				"interrupt parent is an unresolved label reference (__fixups__)" :
+				"entry names a phandle no node has";
 			*bad = off + child;
 			goto bad;
 		}
@@ -220,9 +359,17 @@ int cell__dt_imap_parse(const struct cell__dt_tree *t,
 			struct cell__dt_imap_ent **out, size_t *count,
 			const char **why)
 {
+	struct extset x = { NULL, 0 };
 	uint32_t bad;
-	int ret = imap_decode(t, n, out, count, why, &bad);
+	int ret = cell__dt_ext_cells(t, n, "interrupt-map", &x.e, &x.n);
 
+	if (ret) {
+		*out = NULL;
+		*count = 0;
+		return ret;
+	}
+	ret = imap_decode(t, n, out, count, why, &bad, &x);
+	free(x.e);
 	if (ret) {
 		free(*out);
 		*out = NULL;
@@ -231,13 +378,17 @@ int cell__dt_imap_parse(const struct cell__dt_tree *t,
 	return ret;
 }
 
+static int prop_refs(const struct cell__dt_tree *t, struct cell__dt_node *n,
+		     const struct cell__dt_prop *p, const struct ref_rule *r,
+		     const struct extset *x, cell__dt_ref_fn fn, void *arg,
+		     const char **why);
+
 int cell__dt_prop_refs(const struct cell__dt_tree *t, struct cell__dt_node *n,
 		       const struct cell__dt_prop *p, cell__dt_ref_fn fn,
 		       void *arg, const char **why)
 {
 	const struct ref_rule *r = rule_for(p->name);
-	struct cell__dt_node *tgt;
-	uint32_t ncells, i, args;
+	struct extset x = { NULL, 0 };
 	int ret;
 
 	if (!r)
@@ -246,22 +397,37 @@ int cell__dt_prop_refs(const struct cell__dt_tree *t, struct cell__dt_node *n,
 		*why = "length is not a multiple of 4";
 		return -EINVAL;
 	}
-	ncells = p->len / 4;
+	if (cell__dt_ext_cells(t, n, p->name, &x.e, &x.n))
+		return -ENOMEM;
+	ret = prop_refs(t, n, p, r, &x, fn, arg, why);
+	free(x.e);
+	return ret;
+}
+
+static int prop_refs(const struct cell__dt_tree *t, struct cell__dt_node *n,
+		     const struct cell__dt_prop *p, const struct ref_rule *r,
+		     const struct extset *x, cell__dt_ref_fn fn, void *arg,
+		     const char **why)
+{
+	struct cell__dt_node *tgt;
+	uint32_t ncells = p->len / 4, i, args;
+	int ret;
+
 	switch (r->kind) {
 	case REF_LIST:
 		for (i = 0; i < ncells; i++)
-			if ((ret = emit(t, n, p, i, fn, arg, &tgt)))
+			if ((ret = emit(t, n, p, i, fn, arg, &tgt, x)))
 				return ret;
 		return 0;
 	case REF_FIRST:
-		return ncells ? emit(t, n, p, 0, fn, arg, &tgt) : 0;
+		return ncells ? emit(t, n, p, 0, fn, arg, &tgt, x) : 0;
 	case REF_MAP:
 		if (ncells % 4) {
 			*why = "entries are not 4 cells";
 			return -EINVAL;
 		}
 		for (i = 0; i < ncells; i += 4)
-			if ((ret = emit(t, n, p, i + 1, fn, arg, &tgt)))
+			if ((ret = emit(t, n, p, i + 1, fn, arg, &tgt, x)))
 				return ret;
 		return 0;
 	case REF_FIXED:
@@ -270,7 +436,7 @@ int cell__dt_prop_refs(const struct cell__dt_tree *t, struct cell__dt_node *n,
 				*why = "truncated entry";
 				return -EINVAL;
 			}
-			if ((ret = emit(t, n, p, i, fn, arg, &tgt)))
+			if ((ret = emit(t, n, p, i, fn, arg, &tgt, x)))
 				return ret;
 		}
 		return 0;
@@ -281,7 +447,12 @@ int cell__dt_prop_refs(const struct cell__dt_tree *t, struct cell__dt_node *n,
 				args = 0;
 				continue;
 			}
-			if ((ret = emit(t, n, p, i, fn, arg, &tgt)))
+			if (ext_has(x, i)) {
+				if ((ret = ext_args(t, n, p, x, i, ncells, &args, why)))
+					return ret;
+				continue;
+			}
+			if ((ret = emit(t, n, p, i, fn, arg, &tgt, x)))
 				return ret;
 			if (!tgt) {
 				*why = "target missing, entry width unknown";
@@ -304,17 +475,17 @@ int cell__dt_prop_refs(const struct cell__dt_tree *t, struct cell__dt_node *n,
 		struct cell__dt_imap_ent *e;
 		size_t cnt, k;
 		uint32_t bad;
-		int err = imap_decode(t, n, &e, &cnt, why, &bad);
+		int err = imap_decode(t, n, &e, &cnt, why, &bad, x);
 
 		if (err == -ENOMEM)
 			return err;
 		/* Entries before a bad one, and the bad one's phandle, are
 		 * still reported so a missing parent is named. */
 		for (k = 0, ret = 0; k < cnt && !ret; k++)
-			ret = emit(t, n, p, e[k].off + e[k].child, fn, arg, &tgt);
+			ret = emit(t, n, p, e[k].off + e[k].child, fn, arg, &tgt, x);
 		free(e);
 		if (!ret && bad != UINT32_MAX)
-			ret = emit(t, n, p, bad, fn, arg, &tgt);
+			ret = emit(t, n, p, bad, fn, arg, &tgt, x);
 		return ret ? ret : err;
 	}
 	}
@@ -379,22 +550,26 @@ int cell__dt_fixup_refs(const struct cell__dt_tree *t, struct cell__dt_node *n,
 {
 	const struct cell__dt_prop *f;
 	struct cell__dt_node *tgt;
+	struct extset x = { NULL, 0 };
 	uint32_t i;
-	int ret;
+	int ret = 0;
 
 	if (rule_for(p->name) || !(f = cell__dt_local_fixup(t, n, p->name)))
 		return 0;
 	if (f->len % 4)
 		return -EINVAL;
-	for (i = 0; i < f->len / 4; i++) {
+	if (cell__dt_ext_cells(t, n, p->name, &x.e, &x.n))
+		return -ENOMEM;
+	for (i = 0; i < f->len / 4 && !ret; i++) {
 		uint32_t off = cell__be32(f->val + 4 * i);
 
 		if (off % 4 || off + 4 > p->len)
-			return -EINVAL;
-		if ((ret = emit(t, n, p, off / 4, fn, arg, &tgt)))
-			return ret;
+			ret = -EINVAL;
+		else
+			ret = emit(t, n, p, off / 4, fn, arg, &tgt, &x);
 	}
-	return 0;
+	free(x.e);
+	return ret;
 }
 
 struct lf_build {

@@ -28,8 +28,9 @@ typedef int (*cell__dt_ref_fn)(void *arg, const struct cell__dt_ref *r);
 bool cell__dt_is_ref_prop(const char *name);
 
 /*
- * Call @fn for every phandle in property @p of node @n. Returns 0 when all
- * were decoded, the callback's value when it stopped the walk, or -EINVAL
+ * Call @fn for every phandle in property @p of node @n (placeholders listed
+ * by /__fixups__ excepted). Returns 0 when all were decoded, the callback's
+ * value when it stopped the walk, -ENOMEM, or -EINVAL
  * with *@why set when the value could not be decoded (truncated entries,
  * a target without its #<x>-cells, or a missing target after which the
  * entry width is unknown; the missing target itself is still reported).
@@ -94,5 +95,34 @@ typedef const struct cell__dt_prop *(*cell__dt_extra_fn)(void *arg,
  * from @extra or the old mirror. 0 or -ENOMEM. */
 int cell__dt_local_fixups_rebuild(struct cell__dt_tree *t, cell__dt_extra_fn extra,
 				  void *arg);
+
+/*
+ * __fixups__ (dtc -@ on a /plugin/ source): one property per label the tree
+ * references but does not define, listing "path:property:offset" strings;
+ * each names a 32-bit placeholder cell (byte offset) that an overlay loader
+ * fills in. Those cells are not phandles of the tree: every walk above
+ * skips them.
+ */
+
+/* One placeholder cell of a property. */
+struct cell__dt_ext {
+	uint32_t cell;		/* index of the cell in the property */
+	const char *label;	/* the __fixups__ property listing it */
+};
+
+/* Split entry @s (@len bytes, no NUL) into its path (s[0, *path_len)),
+ * property (s[*prop_off, +*prop_len)) and decimal byte offset; false when
+ * it is not of that form. */
+bool cell__dt_fixup_entry(const char *s, size_t len, size_t *path_len,
+			  size_t *prop_off, size_t *prop_len, uint32_t *offset);
+
+/* True when @s (@len bytes) is exactly @n's absolute path. */
+bool cell__dt_path_is(const struct cell__dt_node *n, const char *s, size_t len);
+
+/* Placeholder cells @t's /__fixups__ lists for property @prop of @n, in
+ * __fixups__ order; *@out is malloc'ed (NULL when none). Malformed entries
+ * are ignored (the handoff validates them on load). 0 or -ENOMEM. */
+int cell__dt_ext_cells(const struct cell__dt_tree *t, const struct cell__dt_node *n,
+		       const char *prop, struct cell__dt_ext **out, size_t *count);
 
 #endif /* LIBCELL_DT_REFS_H */
