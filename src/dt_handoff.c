@@ -1603,6 +1603,53 @@ static int move_fixups(struct ho *h)
 	return 0;
 }
 
+/* @n's mirror under @t's /__local_fixups__; created on demand with @make. */
+static struct cell__dt_node *lf_node(struct cell__dt_tree *t, const struct cell__dt_node *n,
+				     bool make)
+{
+	struct cell__dt_node *m;
+
+	if (!n->parent) {
+		m = cell__dt_child(t->root, "__local_fixups__");
+		return m || !make ? m : cell__dt_new_child(t->root, "__local_fixups__");
+	}
+	m = lf_node(t, n->parent, make);
+	if (!m || cell__dt_child(m, n->name) || !make)
+		return m ? cell__dt_child(m, n->name) : NULL;
+	return cell__dt_new_child(m, n->name);
+}
+
+/*
+ * Grafted placeholders are bounded by the host's local phandle offsets
+ * (see cell__dt_prop_refs): when placeholders moved, give the inmate's
+ * mirror the moved nodes' entries (offsets hold: placeholder-bearing
+ * properties are rewritten in place) before its __local_fixups__ is
+ * rebuilt from a schema walk. Runs before the host nodes are deleted.
+ */
+static int move_local_fixups(struct ho *h)
+{
+	size_t i, k;
+	int err;
+
+	if (!h->fx_moved)
+		return 0;
+	for (i = 0; i < h->npairs; i++) {
+		struct cell__dt_node *m = lf_node(h->ht, h->pairs[i].orig, false), *d;
+
+		if (!m || !m->nprops)
+			continue;
+		d = lf_node(h->it, h->pairs[i].copy, true);
+		if (!d)
+			return cell__err(h->ctx, -ENOMEM, "out of memory");
+		for (k = 0; k < m->nprops; k++)
+			if (cell__dt_prop(h->pairs[i].copy, m->props[k].name) &&
+			    (err = cell__dt_setprop(d, m->props[k].name, m->props[k].val,
+						    m->props[k].len)))
+				return cell__err(h->ctx, err, "out of memory");
+	}
+	return 0;
+}
+
 /*
  * After the host edits: entries whose node was deleted or whose property
  * was dropped go; a label left without entries loses its property, and a
@@ -1986,7 +2033,8 @@ int cell_dt_handoff(cell_ctx *ctx, const void *host, size_t host_size,
 		goto out;
 	}
 	if ((err = graft(&h)) || (err = pci_domains(&h)) || (err = move_fixups(&h)) ||
-	    (err = edit_host(&h)) || (err = prune_fixups(&h)) || (err = check_overlap(&h)))
+	    (err = move_local_fixups(&h)) || (err = edit_host(&h)) ||
+	    (err = prune_fixups(&h)) || (err = check_overlap(&h)))
 		goto out;
 	h.lf_host = cell__dt_lookup(h.ht, "/__local_fixups__") != NULL;
 	/* An inmate gaining placeholders also gains the exact phandle list
