@@ -22,7 +22,16 @@
  * taking the lowest free numbers. Memory reservations stay with their tree.
  * A `__local_fixups__` tree (dtc -L) is used to find phandles in properties
  * the built-in schema does not know, and is rebuilt exactly in each output
- * whose input had one; blobs with `__fixups__` are refused (-ENOTSUP).
+ * whose input had one (and in an inmate that receives `__fixups__` entries
+ * from a host that had one). `__fixups__` (dtc -@ on a plugin: references
+ * to labels the tree does not define) is kept coherent: the placeholder
+ * cells it lists are left untouched and never reported as dangling; entries
+ * of moved nodes move to the inmate's `/__fixups__` under the new path
+ * (merged per label, no duplicates), entries of deleted host nodes or
+ * dropped properties leave the host (emptied labels and an emptied node
+ * go); disabled host nodes keep theirs. A placeholder in a property that
+ * would be re-encoded (interrupt-map, interrupts-extended, interrupts,
+ * reg / ranges / dma-ranges of a moved root) is refused (-ENOTSUP).
  *
  * References that cannot follow (clocks, resets, PHYs, an SMMU the inmate
  * lacks, other users of a moved ITS left in the host, ...) are reported and
@@ -128,7 +137,10 @@ struct cell_handoff_item {
  *         PCI host bridge); -ENODEV the inmate has no GICv3; -EEXIST the
  *         inmate already has a node of the grafted name; -ERANGE an address
  *         does not fit the destination cells or has no translation;
- *         -ENOTSUP a blob with __fixups__;
+ *         -EINVAL also a `__fixups__` entry that is not
+ *         "/path:property:offset" naming an aligned cell of an existing
+ *         property; -ENOTSUP a `__fixups__` placeholder in a property the
+ *         handoff re-encodes (message names node, property, byte, label);
  *         -EBUSY unresolved references (message names the first ones; use
  *         CELL_HANDOFF_DRY_RUN for the full report); -ENOMEM.
  */
