@@ -486,6 +486,65 @@ static void test_fixups_malformed(void **state)
 	free(i.data);
 }
 
+/* Corrupted fixups trees: a clean error or valid outputs, never a crash
+ * (run under -DCELL_SANITIZE=ON). Deterministic PRNG. */
+static void test_fixups_mutations(void **state)
+{
+	struct blob h = host_blob("host", ""), i = compile("inmate", inmate_dts);
+	uint8_t *mh = malloc(h.size), *mi = malloc(i.size);
+	uint64_t x = 0x2545f4914f6cdd1dull;
+	size_t n, k, ok = 0, refused = 0;
+	cell_ctx *ctx;
+
+	(void)state;
+	assert_non_null(mh);
+	assert_non_null(mi);
+	assert_int_equal(cell_ctx_new(&ctx), 0);
+	for (n = 0; n < 400; n++) {
+		struct blob a = { mh, h.size }, b = { mi, i.size };
+		cell_handoff *r = NULL;
+		int ret;
+
+		memcpy(mh, h.data, h.size);
+		memcpy(mi, i.data, i.size);
+		for (k = 0; k < 1 + n % 3; k++) {
+			x ^= x << 13;
+			x ^= x >> 7;
+			x ^= x << 17;
+			if (n % 4)
+				mh[64 + x % (h.size - 64)] ^= (uint8_t)(1u << (x >> 32) % 8);
+			else
+				mi[64 + x % (i.size - 64)] ^= (uint8_t)(1u << (x >> 32) % 8);
+		}
+		ret = run(&a, &b, n % 5 == 4 ? CELL_HANDOFF_DISABLE_HOST :
+				  CELL_HANDOFF_DROP_UNRESOLVED, ctx, &r);
+		if (ret) {
+			assert_true(ret < 0);
+			assert_null(r);
+			assert_true(strlen(cell_ctx_last_error(ctx)) > 0);
+			refused++;
+			continue;
+		}
+		ok++;
+		{
+			size_t s1, s2;
+			const void *b1 = cell_handoff_host_blob(r, &s1);
+			const void *b2 = cell_handoff_inmate_blob(r, &s2);
+
+			assert_int_equal(fdt_check_full(b1, s1), 0);
+			assert_int_equal(fdt_check_full(b2, s2), 0);
+		}
+		cell_handoff_free(r);
+	}
+	print_message("  mutations: %zu handed off, %zu refused\n", ok, refused);
+	assert_true(ok > 0 && refused > 0);
+	cell_ctx_free(ctx);
+	free(mh);
+	free(mi);
+	free(h.data);
+	free(i.data);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -494,6 +553,7 @@ int main(void)
 		cmocka_unit_test(test_fixups_disable_host),
 		cmocka_unit_test(test_fixups_reencoded_refused),
 		cmocka_unit_test(test_fixups_malformed),
+		cmocka_unit_test(test_fixups_mutations),
 	};
 
 	if (access(CELL_DTC, X_OK)) {
