@@ -1436,17 +1436,26 @@ static int fix_chosen(struct ho *h)
 
 /* ---- __fixups__ ------------------------------------------------------- */
 
-/* Node a __fixups__ entry's path names (canonical paths only), or NULL. */
+/* Node the path @s (@len bytes, canonical: no empty component) names. */
 static struct cell__dt_node *fx_node(struct cell__dt_tree *t, const char *s, size_t len)
 {
-	struct cell__dt_node *n;
-	char *path = strndup(s, len);
+	struct cell__dt_node *n = t->root;
+	size_t pos = 1;
 
-	if (!path)
+	if (!len || s[0] != '/')
 		return NULL;
-	n = cell__dt_lookup(t, path);
-	free(path);
-	return n && cell__dt_path_is(n, s, len) ? n : NULL;
+	while (n && pos < len + (len > 1)) {
+		const char *c = s + pos, *e = memchr(c, '/', len - pos);
+		size_t l = e ? (size_t)(e - c) : len - pos, k;
+		struct cell__dt_node *kid = NULL;
+
+		for (k = 0; l && k < n->nkids && !kid; k++)
+			if (strlen(n->kids[k]->name) == l && !memcmp(n->kids[k]->name, c, l))
+				kid = n->kids[k];
+		n = kid;
+		pos += l + 1;
+	}
+	return n;
 }
 
 /* Every /__fixups__ entry names a 32-bit cell of an existing property. */
