@@ -62,6 +62,12 @@ static bool is_arm(uint32_t arch)
 	return arch == CELL_ARCH_ARM || arch == CELL_ARCH_ARM64;
 }
 
+/* The -EINVAL of public function @fn given a NULL argument. */
+static int null_arg(const cell_config *cfg, const char *fn)
+{
+	return cell__err(cfg ? cfg->ctx : NULL, -EINVAL, "%s: NULL argument", fn);
+}
+
 int cell_config_new(cell_ctx *ctx, cell_config **out, uint32_t kind,
 		    uint32_t arch)
 {
@@ -114,8 +120,7 @@ int cell_config_clone(const cell_config *cfg, cell_config **out)
 	size_t i;
 
 	if (!cfg || !out)
-		return cell__err(cfg ? cfg->ctx : NULL, -EINVAL,
-				 "cell_config_clone: NULL argument");
+		return null_arg(cfg, __func__);
 	c = malloc(sizeof(*c));
 	if (!c)
 		return cell__err(cfg->ctx, -ENOMEM, "out of memory");
@@ -798,8 +803,7 @@ int cell_config_encode(const cell_config *cfg, void *buf, size_t size,
 	int err;
 
 	if (!cfg || (!buf && size))
-		return cell__err(cfg ? cfg->ctx : NULL, -EINVAL,
-				 "cell_config_encode: NULL argument");
+		return null_arg(cfg, __func__);
 	if (cfg->revision == CELL_CONFIG_REVISION && !valid_arch(cfg->arch))
 		return cell__err(cfg->ctx, -EBADMSG,
 				 "revision 14 needs an architecture: set one with cell_config_set_arch()");
@@ -853,8 +857,7 @@ int cell_config_encode_alloc(const cell_config *cfg, uint8_t **out,
 	int err;
 
 	if (!cfg || !out || !size)
-		return cell__err(cfg ? cfg->ctx : NULL, -EINVAL,
-				 "cell_config_encode_alloc: NULL argument");
+		return null_arg(cfg, __func__);
 	need = cell_config_encoded_size(cfg);
 	if (need < 0)
 		return (int)need;
@@ -878,8 +881,7 @@ int cell_config_save(const cell_config *cfg, const char *path)
 	int err;
 
 	if (!cfg || !path)
-		return cell__err(cfg ? cfg->ctx : NULL, -EINVAL,
-				 "cell_config_save: NULL argument");
+		return null_arg(cfg, __func__);
 	err = cell_config_encode_alloc(cfg, &buf, &size);
 	if (err)
 		return err;
@@ -951,8 +953,7 @@ int cell_config_set_root_stamped(cell_config *cfg, int stamped)
 int cell_config_get_desc(const cell_config *cfg, struct cell_desc *out)
 {
 	if (!cfg || !out)
-		return cell__err(cfg ? cfg->ctx : NULL, -EINVAL,
-				 "cell_config_get_desc: NULL argument");
+		return null_arg(cfg, __func__);
 	*out = cfg->desc;
 	return 0;
 }
@@ -962,8 +963,7 @@ int cell_config_set_desc(cell_config *cfg, const struct cell_desc *in)
 	size_t len;
 
 	if (!cfg || !in)
-		return cell__err(cfg ? cfg->ctx : NULL, -EINVAL,
-				 "cell_config_set_desc: NULL argument");
+		return null_arg(cfg, __func__);
 	len = strnlen(in->name, sizeof(in->name));
 	if (len > CELL_NAME_MAX)
 		return cell__err(cfg->ctx, -EINVAL,
@@ -987,8 +987,7 @@ int cell_config_set_name(cell_config *cfg, const char *name)
 	size_t len;
 
 	if (!cfg || !name)
-		return cell__err(cfg ? cfg->ctx : NULL, -EINVAL,
-				 "cell_config_set_name: NULL argument");
+		return null_arg(cfg, __func__);
 	len = strlen(name);
 	if (len > CELL_NAME_MAX)
 		return cell__err(cfg->ctx, -ENAMETOOLONG,
@@ -999,14 +998,19 @@ int cell_config_set_name(cell_config *cfg, const char *name)
 	return 0;
 }
 
+/* The -ENOTSUP of the accessors a non-root cell lacks. */
+static int not_system(const cell_config *cfg)
+{
+	return cell__err(cfg->ctx, -ENOTSUP,
+			 "cell \"%s\" is not a system configuration", cfg->desc.name);
+}
+
 int cell_config_get_system(const cell_config *cfg, struct cell_system *out)
 {
 	if (!cfg || !out)
-		return cell__err(cfg ? cfg->ctx : NULL, -EINVAL,
-				 "cell_config_get_system: NULL argument");
+		return null_arg(cfg, __func__);
 	if (cfg->kind != CELL_CONFIG_SYSTEM)
-		return cell__err(cfg->ctx, -ENOTSUP,
-				 "cell \"%s\" is not a system configuration", cfg->desc.name);
+		return not_system(cfg);
 	*out = cfg->sys;
 	return 0;
 }
@@ -1016,11 +1020,9 @@ int cell_config_set_system(cell_config *cfg, const struct cell_system *in)
 	size_t i;
 
 	if (!cfg || !in)
-		return cell__err(cfg ? cfg->ctx : NULL, -EINVAL,
-				 "cell_config_set_system: NULL argument");
+		return null_arg(cfg, __func__);
 	if (cfg->kind != CELL_CONFIG_SYSTEM)
-		return cell__err(cfg->ctx, -ENOTSUP,
-				 "cell \"%s\" is not a system configuration", cfg->desc.name);
+		return not_system(cfg);
 	if (in->reserved)
 		return cell__err(cfg->ctx, -EINVAL, "cell_system.reserved must be zero");
 	for (i = 0; i < sizeof(in->platform.reserved); i++)
@@ -1031,18 +1033,28 @@ int cell_config_set_system(cell_config *cfg, const struct cell_system *in)
 	return 0;
 }
 
-int cell_config_iommu_get(const cell_config *cfg, uint32_t index,
-			  struct cell_iommu *out)
+/* The argument checks of the IOMMU slot accessors; @fn names the caller. */
+static int check_iommu_args(const cell_config *cfg, uint32_t index,
+			    const void *unit, const char *fn)
 {
-	if (!cfg || !out)
-		return cell__err(cfg ? cfg->ctx : NULL, -EINVAL,
-				 "cell_config_iommu_get: NULL argument");
+	if (!cfg || !unit)
+		return null_arg(cfg, fn);
 	if (cfg->kind != CELL_CONFIG_SYSTEM)
 		return cell__err(cfg->ctx, -ENOTSUP,
 				 "IOMMU units exist only in a system configuration");
 	if (index >= CELL_IOMMU_MAX)
 		return cell__err(cfg->ctx, -ERANGE, "IOMMU unit %u: only %u slots",
 				 index, CELL_IOMMU_MAX);
+	return 0;
+}
+
+int cell_config_iommu_get(const cell_config *cfg, uint32_t index,
+			  struct cell_iommu *out)
+{
+	int ret = check_iommu_args(cfg, index, out, __func__);
+
+	if (ret)
+		return ret;
 	*out = cfg->iommu[index];
 	return 0;
 }
@@ -1050,15 +1062,10 @@ int cell_config_iommu_get(const cell_config *cfg, uint32_t index,
 int cell_config_iommu_set(cell_config *cfg, uint32_t index,
 			  const struct cell_iommu *in)
 {
-	if (!cfg || !in)
-		return cell__err(cfg ? cfg->ctx : NULL, -EINVAL,
-				 "cell_config_iommu_set: NULL argument");
-	if (cfg->kind != CELL_CONFIG_SYSTEM)
-		return cell__err(cfg->ctx, -ENOTSUP,
-				 "IOMMU units exist only in a system configuration");
-	if (index >= CELL_IOMMU_MAX)
-		return cell__err(cfg->ctx, -ERANGE, "IOMMU unit %u: only %u slots",
-				 index, CELL_IOMMU_MAX);
+	int ret = check_iommu_args(cfg, index, in, __func__);
+
+	if (ret)
+		return ret;
 	if (in->reserved)
 		return cell__err(cfg->ctx, -EINVAL, "cell_iommu.reserved must be zero");
 	cfg->iommu[index] = *in;

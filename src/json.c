@@ -197,22 +197,19 @@ struct field {
 	  .required = req }
 #define FLD_END { .key = NULL }
 
-static const struct field memory_fields[] = {
-	FLD(struct cell_memory, "phys_start", phys_start, F_UINT, 1),
-	FLD(struct cell_memory, "virt_start", virt_start, F_UINT, 1),
-	FLD(struct cell_memory, "size", size, F_UINT, 1),
-	FLD(struct cell_memory, "flags", flags, F_FLAGS, 1, .syms = mem_flags),
-	FLD_END
-};
+/* @req: whether virt_start and flags must be given. */
+#define MEMORY_FIELDS(req) { \
+	FLD(struct cell_memory, "phys_start", phys_start, F_UINT, 1), \
+	FLD(struct cell_memory, "virt_start", virt_start, F_UINT, req), \
+	FLD(struct cell_memory, "size", size, F_UINT, 1), \
+	FLD(struct cell_memory, "flags", flags, F_FLAGS, req, .syms = mem_flags), \
+	FLD_END \
+}
+
+static const struct field memory_fields[] = MEMORY_FIELDS(1);
 
 /* The hypervisor uses only phys_start and size of its own region. */
-static const struct field hv_memory_fields[] = {
-	FLD(struct cell_memory, "phys_start", phys_start, F_UINT, 1),
-	FLD(struct cell_memory, "virt_start", virt_start, F_UINT, 0),
-	FLD(struct cell_memory, "size", size, F_UINT, 1),
-	FLD(struct cell_memory, "flags", flags, F_FLAGS, 0, .syms = mem_flags),
-	FLD_END
-};
+static const struct field hv_memory_fields[] = MEMORY_FIELDS(0);
 
 static const struct field cache_fields[] = {
 	FLD(struct cell_cache, "start", start, F_UINT, 1),
@@ -283,12 +280,16 @@ static const struct field console_fields[] = {
 	FLD_END
 };
 
+/* The keys both views of the IOMMU unit union share. */
+#define IOMMU_COMMON_FIELDS \
+	FLD(struct cell_iommu, "type", type, F_ENUM, 1, .syms = iommu_types), \
+	FLD(struct cell_iommu, "base", base, F_UINT, 1), \
+	FLD(struct cell_iommu, "size", size, F_UINT, 1)
+
 /* Units of every type but PVU are encoded through the AMD view of the union
  * plus the last word, which only the PVU view names. */
 static const struct field iommu_fields[] = {
-	FLD(struct cell_iommu, "type", type, F_ENUM, 1, .syms = iommu_types),
-	FLD(struct cell_iommu, "base", base, F_UINT, 1),
-	FLD(struct cell_iommu, "size", size, F_UINT, 1),
+	IOMMU_COMMON_FIELDS,
 	FLD(struct cell_iommu, "amd_bdf", amd_bdf, F_UINT, 0, .quiet = 1),
 	FLD(struct cell_iommu, "amd_base_cap", amd_base_cap, F_UINT, 0, .quiet = 1),
 	FLD(struct cell_iommu, "amd_msi_cap", amd_msi_cap, F_UINT, 0, .quiet = 1),
@@ -299,9 +300,7 @@ static const struct field iommu_fields[] = {
 };
 
 static const struct field iommu_pvu_fields[] = {
-	FLD(struct cell_iommu, "type", type, F_ENUM, 1, .syms = iommu_types),
-	FLD(struct cell_iommu, "base", base, F_UINT, 1),
-	FLD(struct cell_iommu, "size", size, F_UINT, 1),
+	IOMMU_COMMON_FIELDS,
 	FLD(struct cell_iommu, "tipvu_tlb_base", tipvu_tlb_base, F_UINT, 0),
 	FLD(struct cell_iommu, "tipvu_tlb_size", tipvu_tlb_size, F_UINT, 0),
 	FLD_END
@@ -582,17 +581,20 @@ static const struct array_desc arrays[] = {
 
 #define NUM_ARRAYS (sizeof(arrays) / sizeof(arrays[0]))
 
+/* Room for one element of any of the arrays. */
+union array_elem {
+	struct cell_memory mem;
+	struct cell_cache cache;
+	struct cell_irqchip irqchip;
+	struct cell_pio pio;
+	struct cell_pci_device dev;
+	struct cell_pci_capability cap;
+	uint32_t u32;
+};
+
 static json_t *j_array(const cell_config *cfg, const struct array_desc *a)
 {
-	union {
-		struct cell_memory mem;
-		struct cell_cache cache;
-		struct cell_irqchip irqchip;
-		struct cell_pio pio;
-		struct cell_pci_device dev;
-		struct cell_pci_capability cap;
-		uint32_t u32;
-	} elem;
+	union array_elem elem;
 	json_t *arr = json_array(), *v;
 	int n = a->count(cfg), i;
 
@@ -885,13 +887,12 @@ int cell_config_to_json(const cell_config *cfg, char **out)
 	if (!cfg || !out)
 		return -EINVAL;
 	root = j_config(cfg);
-	if (!root)
-		return cell__err(cell_config_ctx(cfg), -ENOMEM,
-				 "JSON form: out of memory");
-	sb_json(&b, root, 0);
-	sb_str(&b, "\n");
-	json_decref(root);
-	if (b.oom) {
+	if (root) {
+		sb_json(&b, root, 0);
+		sb_str(&b, "\n");
+		json_decref(root);
+	}
+	if (!root || b.oom) {
 		free(b.p);
 		return cell__err(cell_config_ctx(cfg), -ENOMEM,
 				 "JSON form: out of memory");
@@ -909,27 +910,33 @@ struct jp {
 	size_t len;
 };
 
-static size_t jp_key(struct jp *p, const char *key)
+/* Appends to the path (truncated when full); returns the length to pop to. */
+static size_t jp_push(struct jp *p, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static size_t jp_push(struct jp *p, const char *fmt, ...)
 {
 	size_t old = p->len;
-	int n = snprintf(p->path + old, sizeof(p->path) - old, "%s%s",
-			 old ? "." : "", key);
+	va_list ap;
+	int n;
 
+	va_start(ap, fmt);
+	n = vsnprintf(p->path + old, sizeof(p->path) - old, fmt, ap);
+	va_end(ap);
 	if (n > 0)
 		p->len = old + (size_t)n < sizeof(p->path) ? old + (size_t)n :
 			 sizeof(p->path) - 1;
 	return old;
 }
 
+static size_t jp_key(struct jp *p, const char *key)
+{
+	return jp_push(p, "%s%s", p->len ? "." : "", key);
+}
+
 static size_t jp_idx(struct jp *p, size_t index)
 {
-	size_t old = p->len;
-	int n = snprintf(p->path + old, sizeof(p->path) - old, "[%zu]", index);
-
-	if (n > 0)
-		p->len = old + (size_t)n < sizeof(p->path) ? old + (size_t)n :
-			 sizeof(p->path) - 1;
-	return old;
+	return jp_push(p, "[%zu]", index);
 }
 
 static void jp_pop(struct jp *p, size_t old)
@@ -1377,15 +1384,7 @@ static int parse_cpus(struct jp *p, cell_config *cfg, const json_t *obj)
 static int parse_array(struct jp *p, cell_config *cfg, const json_t *obj,
 		       const struct array_desc *a)
 {
-	union {
-		struct cell_memory mem;
-		struct cell_cache cache;
-		struct cell_irqchip irqchip;
-		struct cell_pio pio;
-		struct cell_pci_device dev;
-		struct cell_pci_capability cap;
-		uint32_t u32;
-	} elem;
+	union array_elem elem;
 	json_t *v = json_object_get(obj, a->key), *item;
 	uint64_t val;
 	size_t old, o2, i;
@@ -1419,15 +1418,11 @@ static int parse_array(struct jp *p, cell_config *cfg, const json_t *obj,
 static int parse_cell(struct jp *p, cell_config *cfg, const json_t *obj,
 		      bool system)
 {
-	static const char *const extra_cell[] = {
-		"name", "name_raw", "cpu_set_size", "cpus", "console",
-		"memory_regions", "cache_regions", "irqchips", "pio_regions",
-		"pci_devices", "pci_caps", "stream_ids", NULL
-	};
-	static const char *const extra_root[] = {
-		"name", "name_raw", "cpu_set_size", "cpus", "console",
-		"memory_regions", "cache_regions", "irqchips", "pio_regions",
-		"pci_devices", "pci_caps", "stream_ids", "root_stamped", NULL
+	/* First so that a non-root cell can skip the key only a root cell has. */
+	static const char *const extra[] = {
+		"root_stamped", "name", "name_raw", "cpu_set_size", "cpus",
+		"console", "memory_regions", "cache_regions", "irqchips",
+		"pio_regions", "pci_devices", "pci_caps", "stream_ids", NULL
 	};
 	struct cell_desc desc;
 	json_t *v;
@@ -1437,7 +1432,7 @@ static int parse_cell(struct jp *p, cell_config *cfg, const json_t *obj,
 	memset(&desc, 0, sizeof(desc));
 	ret = get_object(p, obj);
 	if (!ret)
-		ret = check_keys(p, obj, desc_fields, system ? extra_root : extra_cell);
+		ret = check_keys(p, obj, desc_fields, system ? extra : extra + 1);
 	if (!ret)
 		ret = parse_name(p, obj, desc.name);
 	if (!ret)
@@ -1511,6 +1506,7 @@ static int parse_platform(struct jp *p, cell_config *cfg, const json_t *obj,
 {
 	static const char *const extra[] = { "iommu_units", "arm", "x86", NULL };
 	bool x86 = cell_config_arch(cfg) == CELL_ARCH_X86;
+	const char *other = x86 ? "arm" : "x86";
 	json_t *v;
 	size_t old;
 	int ret;
@@ -1519,13 +1515,10 @@ static int parse_platform(struct jp *p, cell_config *cfg, const json_t *obj,
 	if (ret)
 		return ret;
 	/* Only the view matching the architecture is encoded. */
-	if (x86 && json_object_get(obj, "arm")) {
-		jp_key(p, "arm");
-		return jp_err(p, -EBADMSG, "not used by architecture x86");
-	}
-	if (!x86 && json_object_get(obj, "x86")) {
-		jp_key(p, "x86");
-		return jp_err(p, -EBADMSG, "not used by an ARM architecture");
+	if (json_object_get(obj, other)) {
+		jp_key(p, other);
+		return jp_err(p, -EBADMSG, "not used by %s",
+			      x86 ? "architecture x86" : "an ARM architecture");
 	}
 	ret = parse_member(p, obj, "arm", pf, platform_arm_fields);
 	if (!ret)

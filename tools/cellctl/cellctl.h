@@ -27,6 +27,11 @@ int cellctl_gic(cell_ctx *ctx, int argc, char **argv);
 int cellctl_pci(cell_ctx *ctx, int argc, char **argv);
 /* cellctl config: decode, encode, show (tools/cellctl/config.c). */
 int cellctl_config(cell_ctx *ctx, int argc, char **argv);
+/*
+ * Reads a configuration file (16 MiB at most) whole into malloc'ed memory
+ * with a NUL after its @size bytes; 0 or -errno after printing the error.
+ */
+int cellctl_read_text(cell_ctx *ctx, const char *path, char **out, size_t *size);
 
 /*
  * cellctl config check (tools/cellctl/check.c): argv[0] = "check", then the

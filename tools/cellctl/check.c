@@ -9,9 +9,6 @@
 
 #include "cellctl.h"
 
-/* Inputs larger than this are refused, like the library's .cell limit. */
-#define INPUT_MAX	(16u << 20)
-
 static void usage(FILE *f)
 {
 	fprintf(f,
@@ -28,28 +25,16 @@ static void usage(FILE *f)
 /* A .cell image or its JSON form, told apart by the first character. */
 static int load(cell_ctx *ctx, const char *path, cell_config **out)
 {
-	uint8_t *data;
 	size_t size, i = 0;
+	char *text;
 	int ret;
 
-	ret = cell_file_read(ctx, path, INPUT_MAX, &data, &size);
-	if (ret) {
-		cellctl_err("%s", cell_ctx_last_error(ctx));
+	ret = cellctl_read_text(ctx, path, &text, &size);
+	if (ret)
 		return ret;
-	}
-	while (i < size && data[i] && strchr(" \t\r\n", data[i]))
+	while (i < size && text[i] && strchr(" \t\r\n", text[i]))
 		i++;
-	if (i < size && data[i] == '{') {
-		char *text = malloc(size + 1);
-
-		if (!text) {
-			cell_free(data);
-			cellctl_err("%s: out of memory", path);
-			return -ENOMEM;
-		}
-		memcpy(text, data, size);
-		text[size] = '\0';
-		cell_free(data);
+	if (i < size && text[i] == '{') {
 		if (strlen(text) != size) {
 			cellctl_err("%s: JSON text with a NUL byte at offset %zu",
 				    path, strlen(text));
@@ -57,11 +42,10 @@ static int load(cell_ctx *ctx, const char *path, cell_config **out)
 			return -EBADMSG;
 		}
 		ret = cell_config_from_json(ctx, out, text);
-		free(text);
 	} else {
-		ret = cell_config_decode(ctx, out, data, size);
-		cell_free(data);
+		ret = cell_config_decode(ctx, out, text, size);
 	}
+	free(text);
 	if (ret)
 		cellctl_err("%s: %s", path, cell_ctx_last_error(ctx));
 	return ret;

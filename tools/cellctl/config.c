@@ -25,8 +25,7 @@ static void config_usage(FILE *f)
 		"(docs/checker.md). ARCH is arm64, arm or x86.\n");
 }
 
-/* Reads @path whole, NUL-terminated; 0 or -errno (message printed). */
-static int read_input(cell_ctx *ctx, const char *path, char **out, size_t *size)
+int cellctl_read_text(cell_ctx *ctx, const char *path, char **out, size_t *size)
 {
 	uint8_t *bytes;
 	size_t n;
@@ -68,7 +67,7 @@ static int load_any(cell_ctx *ctx, const char *path, cell_config **out)
 	size_t size = 0;
 	int ret;
 
-	if (read_input(ctx, path, &buf, &size))
+	if (cellctl_read_text(ctx, path, &buf, &size))
 		return CELLCTL_FAIL;
 	if (is_image(buf, size)) {
 		ret = cell_config_decode(ctx, out, buf, size);

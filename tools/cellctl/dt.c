@@ -115,6 +115,35 @@ static int print_json(json_t *root)
 	return CELLCTL_OK;
 }
 
+/*
+ * What the commands differ in: discover one kind of list from @fdt, print it
+ * (as JSON when @json) and free it. Returns an exit code, or -1 when the
+ * discovery failed with its message in @ctx.
+ */
+typedef int (*report_fn)(cell_ctx *ctx, const void *fdt, size_t size, int json);
+
+/* "cellctl gic|pci [--json] FILE.dtb"; returns the exit code. */
+static int run_report(cell_ctx *ctx, int argc, char **argv, report_fn report)
+{
+	const char *file;
+	size_t size;
+	void *fdt;
+	int json, ret;
+
+	file = parse_args(argc, argv, &json);
+	if (!file)
+		return CELLCTL_USAGE;
+	if (read_dtb(file, &fdt, &size))
+		return CELLCTL_FAIL;
+	ret = report(ctx, fdt, size, json);
+	free(fdt);
+	if (ret < 0) {
+		cellctl_err("%s: %s", file, cell_ctx_last_error(ctx));
+		return CELLCTL_FAIL;
+	}
+	return ret;
+}
+
 static json_t *gic_json(const cell_gic_list *l)
 {
 	json_t *gics = json_array();
@@ -225,25 +254,13 @@ static void gic_text(const cell_gic_list *l)
 	}
 }
 
-int cellctl_gic(cell_ctx *ctx, int argc, char **argv)
+static int gic_report(cell_ctx *ctx, const void *fdt, size_t size, int json)
 {
 	cell_gic_list *l;
-	const char *file;
-	size_t size;
-	void *fdt;
-	int json, ret;
+	int ret;
 
-	file = parse_args(argc, argv, &json);
-	if (!file)
-		return CELLCTL_USAGE;
-	if (read_dtb(file, &fdt, &size))
-		return CELLCTL_FAIL;
-	ret = cell_gic_discover(ctx, fdt, size, &l);
-	free(fdt);
-	if (ret) {
-		cellctl_err("%s: %s", file, cell_ctx_last_error(ctx));
-		return CELLCTL_FAIL;
-	}
+	if (cell_gic_discover(ctx, fdt, size, &l))
+		return -1;
 	if (json) {
 		ret = print_json(gic_json(l));
 	} else {
@@ -252,6 +269,11 @@ int cellctl_gic(cell_ctx *ctx, int argc, char **argv)
 	}
 	cell_gic_list_free(l);
 	return ret;
+}
+
+int cellctl_gic(cell_ctx *ctx, int argc, char **argv)
+{
+	return run_report(ctx, argc, argv, gic_report);
 }
 
 static const char *space_name(uint32_t space)
@@ -430,25 +452,13 @@ static void pci_text(const cell_pci_list *l)
 	}
 }
 
-int cellctl_pci(cell_ctx *ctx, int argc, char **argv)
+static int pci_report(cell_ctx *ctx, const void *fdt, size_t size, int json)
 {
 	cell_pci_list *l;
-	const char *file;
-	size_t size;
-	void *fdt;
-	int json, ret;
+	int ret;
 
-	file = parse_args(argc, argv, &json);
-	if (!file)
-		return CELLCTL_USAGE;
-	if (read_dtb(file, &fdt, &size))
-		return CELLCTL_FAIL;
-	ret = cell_pci_discover(ctx, fdt, size, &l);
-	free(fdt);
-	if (ret) {
-		cellctl_err("%s: %s", file, cell_ctx_last_error(ctx));
-		return CELLCTL_FAIL;
-	}
+	if (cell_pci_discover(ctx, fdt, size, &l))
+		return -1;
 	if (json) {
 		ret = print_json(pci_json(l));
 	} else {
@@ -457,4 +467,9 @@ int cellctl_pci(cell_ctx *ctx, int argc, char **argv)
 	}
 	cell_pci_list_free(l);
 	return ret;
+}
+
+int cellctl_pci(cell_ctx *ctx, int argc, char **argv)
+{
+	return run_report(ctx, argc, argv, pci_report);
 }

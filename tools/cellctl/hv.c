@@ -74,18 +74,25 @@ int cellctl_enable(cell_ctx *ctx, int argc, char **argv)
 	return ret;
 }
 
+/* The start of a command that takes no arguments: 0 with @hv open, or the
+ * exit code. */
+static int open_no_args(cell_ctx *ctx, int argc, char **argv, cell_hv **hv)
+{
+	if (argc != 1) {
+		cellctl_err("usage: cellctl %s", argv[0]);
+		return CELLCTL_USAGE;
+	}
+	return open_hv(ctx, hv);
+}
+
 int cellctl_disable(cell_ctx *ctx, int argc, char **argv)
 {
 	cell_hv *hv;
 	int ret;
 
-	(void)argv;
-	if (argc != 1) {
-		cellctl_err("usage: cellctl disable");
-		return CELLCTL_USAGE;
-	}
-	if (open_hv(ctx, &hv))
-		return CELLCTL_FAIL;
+	ret = open_no_args(ctx, argc, argv, &hv);
+	if (ret)
+		return ret;
 	ret = cell_hv_disable(hv) ? fail(ctx) : CELLCTL_OK;
 	cell_hv_close(hv);
 	return ret;
@@ -97,13 +104,9 @@ int cellctl_info(cell_ctx *ctx, int argc, char **argv)
 	cell_hv *hv;
 	int ret;
 
-	(void)argv;
-	if (argc != 1) {
-		cellctl_err("usage: cellctl info");
-		return CELLCTL_USAGE;
-	}
-	if (open_hv(ctx, &hv))
-		return CELLCTL_FAIL;
+	ret = open_no_args(ctx, argc, argv, &hv);
+	if (ret)
+		return ret;
 	ret = cell_hv_get_info(hv, &info);
 	if (!ret) {
 		printf("enabled          %" PRIu32 "\n", info.enabled);
