@@ -11,6 +11,7 @@
  */
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -446,6 +447,48 @@ static void test_fixups_reencoded_refused(void **state)
 	free(i.data);
 }
 
+/* Without __local_fixups__ the width of an entry after a placeholder is
+ * unknown: msi-parent cannot be decoded (its ITS cell could be an argument),
+ * so the handoff refuses it instead of guessing. */
+static void test_fixups_width_unknown(void **state)
+{
+	struct blob h = host_blob("host", ""), i = compile("inmate", inmate_dts);
+	size_t sz = h.size;
+	uint8_t *buf = malloc(sz);
+	struct blob m = { buf, sz };
+	cell_handoff *r = NULL;
+	cell_ctx *ctx;
+
+	(void)state;
+	assert_non_null(buf);
+	assert_int_equal(fdt_open_into(h.data, buf, (int)sz), 0);
+	assert_int_equal(fdt_del_node(buf, fdt_path_offset(buf, "/__local_fixups__")), 0);
+	assert_int_equal(cell_ctx_new(&ctx), 0);
+	assert_int_equal(run(&m, &i, 0, ctx, &r), -EBUSY);
+	assert_non_null(strstr(cell_ctx_last_error(ctx), "/pcie@10000000 msi-parent"));
+	assert_int_equal(run(&m, &i, CELL_HANDOFF_DRY_RUN, ctx, &r), 0);
+	{
+		struct cell_handoff_item it;
+		bool found = false;
+		size_t k;
+
+		for (k = 0; k < cell_handoff_count(r); k++) {
+			assert_int_equal(cell_handoff_get(r, k, &it), 0);
+			if (it.kind == CELL_HANDOFF_UNDECODABLE && !strcmp(it.prop, "msi-parent"))
+				found = strstr(it.target, "__local_fixups__") != NULL;
+			/* The placeholders themselves are not problems. */
+			assert_false(it.kind == CELL_HANDOFF_UNRESOLVED &&
+				     strstr(it.target, "0xffffffff"));
+		}
+		assert_true(found);
+	}
+	cell_handoff_free(r);
+	cell_ctx_free(ctx);
+	free(buf);
+	free(h.data);
+	free(i.data);
+}
+
 /* Malformed __fixups__ entries: a clear error naming the entry. */
 static void test_fixups_malformed(void **state)
 {
@@ -552,6 +595,7 @@ int main(void)
 		cmocka_unit_test(test_fixups_emptied),
 		cmocka_unit_test(test_fixups_disable_host),
 		cmocka_unit_test(test_fixups_reencoded_refused),
+		cmocka_unit_test(test_fixups_width_unknown),
 		cmocka_unit_test(test_fixups_malformed),
 		cmocka_unit_test(test_fixups_mutations),
 	};
