@@ -7,6 +7,49 @@
 
 #define PATH(node, buf) cell__fdt_path(fdt, (node), (buf), sizeof(buf))
 
+/*
+ * libfdt 1.6.1 (Debian 12) fdt_check_full() dereferences NULL when
+ * fdt_get_name() fails on the root node (a version < 16 blob, whose node
+ * names are full paths, with no '/' in it: found by fuzz_dt_discover). Walk
+ * the node and property names first with the bounded accessors; structure
+ * errors are left for fdt_check_full() to name.
+ */
+static int check_names(const void *fdt)
+{
+	const struct fdt_property *prop;
+	int off = 0, next;
+	uint32_t tag;
+
+	for (;;) {
+		tag = fdt_next_tag(fdt, off, &next);
+		if (tag == FDT_END || next <= off)
+			return 0;
+		if (tag == FDT_BEGIN_NODE && !fdt_get_name(fdt, off, NULL))
+			return -FDT_ERR_BADSTRUCTURE;
+		if (tag == FDT_PROP) {
+			prop = fdt_offset_ptr(fdt, off, sizeof(*prop));
+			if (!prop || !fdt_get_string(fdt, (int)fdt32_to_cpu(prop->nameoff), NULL))
+				return -FDT_ERR_BADSTRUCTURE;
+		}
+		off = next;
+	}
+}
+
+int cell__fdt_check_blob(const void *fdt, size_t size)
+{
+	int ret;
+
+	if (size < sizeof(struct fdt_header))
+		return -FDT_ERR_TRUNCATED;
+	ret = fdt_check_header(fdt);
+	if (ret)
+		return ret;
+	if (fdt_totalsize(fdt) > size)
+		return -FDT_ERR_TRUNCATED;
+	ret = check_names(fdt);
+	return ret ? ret : fdt_check_full(fdt, size);
+}
+
 int cell__fdt_check(cell_ctx *ctx, const void *fdt, size_t size)
 {
 	int ret;
@@ -17,7 +60,7 @@ int cell__fdt_check(cell_ctx *ctx, const void *fdt, size_t size)
 		return cell__err(ctx, -EBADMSG,
 				 "device tree: %zu bytes is shorter than a header",
 				 size);
-	ret = fdt_check_full(fdt, size);
+	ret = cell__fdt_check_blob(fdt, size);
 	if (ret)
 		return cell__err(ctx, -EBADMSG,
 				 "device tree: invalid blob: %s",

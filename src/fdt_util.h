@@ -61,6 +61,12 @@ struct cell__fdt_addr {
 int cell__fdt_check(cell_ctx *ctx, const void *fdt, size_t size);
 
 /*
+ * The check behind cell__fdt_check(): 0 or a negative libfdt error code.
+ * Use it instead of fdt_check_full() on untrusted blobs (see fdt_util.c).
+ */
+int cell__fdt_check_blob(const void *fdt, size_t size);
+
+/*
  * Path of @node into @buf (always NUL-terminated); on failure (path too
  * long) "<node at offset N>". Returns @buf, for use in messages.
  */

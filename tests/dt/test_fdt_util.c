@@ -301,6 +301,18 @@ static void test_bad_blobs(void **state)
 	assert_int_equal(cell__fdt_check(ctx, fdt, len / 2), -EBADMSG);
 	assert_non_null(strstr(cell_ctx_last_error(ctx), "invalid blob"));
 	free(fdt);
+
+	/*
+	 * A version 15 blob stores full paths as node names; an empty root
+	 * name makes libfdt 1.6.1's fdt_check_full() dereference NULL.
+	 */
+	fdt = begin();
+	finish(fdt);
+	fdt_set_version(fdt, 15);
+	fdt_set_last_comp_version(fdt, 2);
+	assert_int_equal(cell__fdt_check(ctx, fdt, BUFSZ), -EBADMSG);
+	assert_non_null(strstr(cell_ctx_last_error(ctx), "FDT_ERR_BADSTRUCTURE"));
+	free(fdt);
 }
 
 int main(void)
