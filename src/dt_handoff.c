@@ -18,6 +18,7 @@
 
 #include "dt_refs.h"
 #include "dt_tree.h"
+#include "fdt_util.h"
 
 /* Largest blob accepted as input (also bounds libfdt's int offsets). */
 #define HO_MAX_BLOB (64u << 20)
@@ -1916,7 +1917,7 @@ static int load(struct ho *h, const void *blob, size_t size, const char *what,
 	if (!blob || size < sizeof(struct fdt_header) || size > HO_MAX_BLOB)
 		return cell__err(h->ctx, -EINVAL, "%s blob: missing or bad size %zu",
 				 what, size);
-	err = fdt_check_full(blob, size);
+	err = cell__fdt_check_blob(blob, size);
 	if (err)
 		return cell__err(h->ctx, -EINVAL, "%s blob: not a valid device tree: %s",
 				 what, fdt_strerror(err));

@@ -579,6 +579,13 @@ static void test_bad_input(void **state)
 		assert_int_equal(cell_dt_handoff(ctx, h.data, h.size, empty,
 						 fdt_totalsize(empty), p, 1, NULL, &r),
 				 -ENODEV);
+		/* Version 15, root name without '/': libfdt 1.6.1 would crash. */
+		fdt_set_version(empty, 15);
+		fdt_set_last_comp_version(empty, 2);
+		assert_int_equal(cell_dt_handoff(ctx, h.data, h.size, empty,
+						 fdt_totalsize(empty), p, 1, NULL, &r),
+				 -EINVAL);
+		assert_non_null(strstr(cell_ctx_last_error(ctx), "FDT_ERR_BADSTRUCTURE"));
 	}
 	assert_null(r);
 	cell_handoff_free(NULL);
