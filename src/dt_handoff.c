@@ -1908,6 +1908,40 @@ static int unique_phandles(struct ho *h, const struct cell__dt_tree *t,
 	return err;
 }
 
+/*
+ * Bound every "#...-cells" count before anything decodes with it: a hostile
+ * #address-cells of 2^20 would otherwise cost a million-cell loop per use
+ * (found by fuzz_dt_handoff as a timeout). Limits: libfdt's FDT_MAX_NCELLS
+ * (4) for addresses and sizes, Linux's MAX_PHANDLE_ARGS (16) for specifiers.
+ */
+static int check_cell_counts(struct ho *h, const struct cell__dt_node *n,
+			     const char *what)
+{
+	size_t i, len;
+	uint32_t v, max;
+	char path[256];
+
+	for (i = 0; i < n->nprops; i++) {
+		const struct cell__dt_prop *p = &n->props[i];
+
+		len = strlen(p->name);
+		if (p->name[0] != '#' || len < 7 || strcmp(p->name + len - 6, "-cells"))
+			continue;
+		max = !strcmp(p->name, "#address-cells") ||
+		      !strcmp(p->name, "#size-cells") ? 4 : 16;
+		v = p->len == 4 ? cell__be32(p->val) : UINT32_MAX;
+		if (v <= max)
+			continue;
+		cell__dt_path(n, path, sizeof(path));
+		if (p->len != 4)
+			return cell__err(h->ctx, -EINVAL, "%s blob: %s: %s is %u bytes, not one cell",
+					 what, path, p->name, p->len);
+		return cell__err(h->ctx, -EINVAL, "%s blob: %s: %s = %u (at most %u)",
+				 what, path, p->name, v, max);
+	}
+	return 0;
+}
+
 static int load(struct ho *h, const void *blob, size_t size, const char *what,
 		struct cell__dt_tree **out)
 {
@@ -1923,8 +1957,11 @@ static int load(struct ho *h, const void *blob, size_t size, const char *what,
 				 what, fdt_strerror(err));
 	if ((err = cell__dt_parse(h->ctx, blob, what, out)))
 		return err;
-	for (n = (*out)->root; n; n = cell__dt_next(n))
+	for (n = (*out)->root; n; n = cell__dt_next(n)) {
 		n->mark = 0;
+		if ((err = check_cell_counts(h, n, what)))
+			return err;
+	}
 	if ((err = check_fixups(h, *out, what)))
 		return err;
 	return unique_phandles(h, *out, what);

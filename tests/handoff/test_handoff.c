@@ -569,6 +569,20 @@ static void test_bad_input(void **state)
 		assert_int_equal(cell_dt_handoff(ctx, dup, sz, i.data, i.size, p, 1, NULL, &r),
 				 -EINVAL);
 		assert_non_null(strstr(cell_ctx_last_error(ctx), "phandle 0x1 is used by"));
+		/* Cell counts are bounded before anything decodes with them. */
+		assert_int_equal(fdt_open_into(h.data, dup, (int)sz), 0);
+		assert_int_equal(fdt_setprop_u32(dup, fdt_path_offset(dup, "/soc"),
+						 "#address-cells", 1u << 20), 0);
+		assert_int_equal(cell_dt_handoff(ctx, dup, sz, i.data, i.size, p, 1, NULL, &r),
+				 -EINVAL);
+		assert_non_null(strstr(cell_ctx_last_error(ctx),
+				       "host blob: /soc: #address-cells = 1048576 (at most 4)"));
+		assert_int_equal(fdt_open_into(h.data, dup, (int)sz), 0);
+		assert_int_equal(fdt_setprop_u32(dup, fdt_path_offset(dup, "/soc/pcie"),
+						 "#interrupt-cells", 17), 0);
+		assert_int_equal(cell_dt_handoff(ctx, dup, sz, i.data, i.size, p, 1, NULL, &r),
+				 -EINVAL);
+		assert_non_null(strstr(cell_ctx_last_error(ctx), "#interrupt-cells = 17 (at most 16)"));
 		free(dup);
 	}
 	/* An inmate without a GICv3. */
