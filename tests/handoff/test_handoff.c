@@ -23,6 +23,7 @@
 #include "dt_refs.h"
 #include "dt_tree.h"
 #include "internal.h"
+#include "mutate.h"
 
 #define DTB_DIR CELL_FIXTURES "/dt/dtb/"
 #define INMATE "jailhouse-inmate-qemu-arm64"
@@ -695,14 +696,10 @@ static void test_mutations(void **state)
 			memcpy(mh, h.data, h.size);
 			memcpy(mi, i.data, i.size);
 			for (k = 0; k < 1 + n % 4; k++) {
-				x ^= x << 13;
-				x ^= x >> 7;
-				x ^= x << 17;
-				/* Past the header: the header only gates the parse. */
 				if (n % 3)
-					mh[64 + x % (h.size - 64)] ^= (uint8_t)(1u << (x >> 32) % 8);
+					mutate_flip(&x, mh, h.size);
 				else
-					mi[64 + x % (i.size - 64)] ^= (uint8_t)(1u << (x >> 32) % 8);
+					mutate_flip(&x, mi, i.size);
 			}
 			o.flags = (uint32_t)(n % 4 == 3 ? CELL_HANDOFF_DRY_RUN :
 					     CELL_HANDOFF_DROP_UNRESOLVED |

@@ -28,6 +28,7 @@
 #include "dt_refs.h"
 #include "dt_tree.h"
 #include "internal.h"
+#include "mutate.h"
 
 #define PH_EXT 0xffffffffu	/* dtc's placeholder value */
 
@@ -551,13 +552,10 @@ static void test_fixups_mutations(void **state)
 		memcpy(mh, h.data, h.size);
 		memcpy(mi, i.data, i.size);
 		for (k = 0; k < 1 + n % 3; k++) {
-			x ^= x << 13;
-			x ^= x >> 7;
-			x ^= x << 17;
 			if (n % 4)
-				mh[64 + x % (h.size - 64)] ^= (uint8_t)(1u << (x >> 32) % 8);
+				mutate_flip(&x, mh, h.size);
 			else
-				mi[64 + x % (i.size - 64)] ^= (uint8_t)(1u << (x >> 32) % 8);
+				mutate_flip(&x, mi, i.size);
 		}
 		ret = run(&a, &b, n % 5 == 4 ? CELL_HANDOFF_DISABLE_HOST :
 				  CELL_HANDOFF_DROP_UNRESOLVED, ctx, &r);
