@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * Device-tree discovery speed: cell_gic_discover() + cell_pci_discover() on
- * the largest fixture DTB (or the files given) and, with --corpus, over
- * every DTB of a directory tree that contains "arm,gic-v3" (e.g. Debian's
- * usr/lib/linux-image-*-arm64).
+ * Device-tree discovery and handoff speed: cell_gic_discover() +
+ * cell_pci_discover(), then cell_dt_handoff() of every enabled PCI host
+ * bridge into the Jailhouse QEMU inmate tree (policies drop-unresolved and
+ * keep-shared-ITS, so that most trees hand off), on the largest fixture DTB
+ * (or the files given) and, with --corpus, over every DTB of a directory
+ * tree that contains "arm,gic-v3" (e.g. Debian's usr/lib/linux-image-*-arm64).
  *
  * usage: bench_dt [--seconds S] [--smoke] [--corpus DIR] [FILE.dtb ...]
  * Times are process CPU time.
@@ -124,11 +126,48 @@ static int discover(cell_ctx *ctx, const struct blob *b, size_t *gics,
 	return 0;
 }
 
+static struct blob inmate;
+
+/*
+ * One handoff of every enabled host bridge; returns 0, or the errno of a
+ * refusal (a tree without a PCI host, or one the policies cannot cover).
+ */
+static int handoff(cell_ctx *ctx, const struct blob *b)
+{
+	struct cell_handoff_opts o = CELL_HANDOFF_OPTS_INIT;
+	cell_handoff *r;
+	int ret;
+
+	o.flags = CELL_HANDOFF_DROP_UNRESOLVED | CELL_HANDOFF_KEEP_SHARED_ITS;
+	ret = cell_dt_handoff(ctx, b->data, b->size, inmate.data, inmate.size,
+			      NULL, 0, &o, &r);
+	if (!ret)
+		cell_handoff_free(r);
+	return ret;
+}
+
+/* CPU seconds per handoff of @b, over at least @seconds; -errno if refused. */
+static double time_handoff(cell_ctx *ctx, const struct blob *b, double seconds,
+			   size_t *runs)
+{
+	double t0 = now(), t;
+	size_t iters;
+	int ret;
+
+	for (iters = 0; (t = now()) - t0 < seconds || !iters; iters++)
+		if ((ret = handoff(ctx, b)))
+			return ret;
+	*runs = iters;
+	return (t - t0) / (double)iters;
+}
+
 int main(int argc, char **argv)
 {
 	const char *corpus = NULL;
 	double seconds = 2.0, t0, t;
-	size_t i, iters, gics, hosts, bytes, failed;
+	size_t i, iters, gics, hosts, bytes, failed, handed, none;
+	const char *slow_name;
+	double slowest;
 	int smoke = 0, files = 0;
 	cell_ctx *ctx;
 
@@ -158,6 +197,12 @@ int main(int argc, char **argv)
 	}
 	if (smoke)
 		seconds = 0.05;
+	if (load(CELL_FIXTURES "/dt/dtb/jailhouse-inmate-qemu-arm64.dtb", 0)) {
+		printf("SKIP: fixture %s/dt/dtb/jailhouse-inmate-qemu-arm64.dtb missing\n",
+		       CELL_FIXTURES);
+		return 77;
+	}
+	inmate = blobs[--nblobs];
 	if (cell_ctx_new(&ctx))
 		return 1;
 
@@ -173,6 +218,12 @@ int main(int argc, char **argv)
 		printf("%s (%zu bytes): %zu GIC, %zu PCI hosts; %.1f us CPU per gic+pci discovery (%zu runs)\n",
 		       blobs[i].name, blobs[i].size, gics / iters, hosts / iters,
 		       (t - t0) * 1e6 / (double)iters, iters);
+		t = time_handoff(ctx, &blobs[i], seconds, &iters);
+		if (t < 0)
+			printf("  handoff refused: %s\n", cell_ctx_last_error(ctx));
+		else
+			printf("  %.1f us CPU per handoff of every enabled host bridge (%zu runs)\n",
+			       t * 1e6, iters);
 	}
 	if (corpus) {
 		size_t first = nblobs;
@@ -193,12 +244,38 @@ int main(int argc, char **argv)
 		       corpus, nblobs - first, (double)bytes / 1e6, gics, hosts,
 		       failed, (t - t0) * 1e3,
 		       nblobs > first ? (t - t0) * 1e6 / (double)(nblobs - first) : 0.0);
+		handed = failed = none = 0;
+		slowest = 0;
+		slow_name = NULL;
+		t0 = now();
+		for (i = first; i < nblobs; i++) {
+			double t1 = now(), dt;
+			int ret = handoff(ctx, &blobs[i]);
+
+			if (!ret)
+				handed++;
+			else if (ret == -ENOENT)
+				none++;
+			else
+				failed++;
+			dt = now() - t1;
+			if (dt > slowest) {
+				slowest = dt;
+				slow_name = blobs[i].name;
+			}
+		}
+		t = now();
+		printf("corpus handoff: %zu handed off, %zu without an enabled host bridge, %zu refused; %.1f ms CPU total, slowest %.1f ms (%s)\n",
+		       handed, none, failed, (t - t0) * 1e3, slowest * 1e3,
+		       slow_name ? slow_name : "-");
 	}
 	for (i = 0; i < nblobs; i++) {
 		free(blobs[i].name);
 		free(blobs[i].data);
 	}
 	free(blobs);
+	free(inmate.name);
+	free(inmate.data);
 	cell_ctx_free(ctx);
 	return 0;
 }
