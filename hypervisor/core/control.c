@@ -1,15 +1,28 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Cells, hypercalls and CPU parking. This first version runs the root cell
- * only; cell management hypercalls answer -ENOSYS until non-root cells land.
+ * The root cell, hypercalls and CPU parking. Non-root cells are created and
+ * destroyed in cell.c; CELL_START and SET_LOADABLE answer -ENOSYS until
+ * inmates can be loaded and started.
  */
 #include <hv/hv.h>
 #include <hv/arm64.h>
 
 /* The config's variable part follows the descriptor in this order. */
-static const struct cell_abi_memory *cfg_mem(const struct cell_abi_cell_desc *c)
+const struct cell_abi_memory *cfg_mem(const struct cell_abi_cell_desc *c)
 {
 	return (const void *)((const u8 *)(c + 1) + c->cpu_set_size);
+}
+
+u64 cell_config_size(const struct cell_abi_cell_desc *c)
+{
+	return sizeof(*c) + (u64)c->cpu_set_size +
+	       (u64)c->num_memory_regions * sizeof(struct cell_abi_memory) +
+	       (u64)c->num_cache_regions * sizeof(struct cell_abi_cache) +
+	       (u64)c->num_irqchips * sizeof(struct cell_abi_irqchip) +
+	       (u64)c->num_pio_regions * sizeof(struct cell_abi_pio) +
+	       (u64)c->num_pci_devices * sizeof(struct cell_abi_pci_device) +
+	       (u64)c->num_pci_caps * sizeof(struct cell_abi_pci_capability) +
+	       (u64)c->num_stream_ids * sizeof(u32);
 }
 
 static const struct cell_abi_irqchip *cfg_irqchips(const struct cell_abi_cell_desc *c)
@@ -172,7 +185,9 @@ static long hc_cpu_get_info(struct per_cpu *pc, unsigned long cpu, unsigned long
 {
 	struct per_cpu *t;
 
-	if (cpu >= hv_header.max_cpus || !(pc->cell->cpu_set & BIT(cpu)))
+	/* the root manages every cell, so it may ask about any CPU */
+	if (cpu >= hv_header.max_cpus ||
+	    (pc->cell != &hv.root_cell && !(pc->cell->cpu_set & BIT(cpu))))
 		return -EINVAL;
 	t = per_cpu(cpu);
 	if (type == CELL_ABI_CPU_INFO_STATE)
@@ -187,6 +202,7 @@ static long hc_cpu_get_info(struct per_cpu *pc, unsigned long cpu, unsigned long
 long hypercall(struct per_cpu *pc, struct regs *r)
 {
 	unsigned long code = r->x[0], a1 = r->x[1], a2 = r->x[2];
+	long ret;
 
 	pc->stats[CELL_ABI_STAT_HYPERCALL]++;
 	switch (code) {
@@ -194,10 +210,17 @@ long hypercall(struct per_cpu *pc, struct regs *r)
 		return hc_disable(pc, r);
 	case CELL_ABI_HC_HYPERVISOR_GET_INFO:
 		return hc_get_info(a1);
-	case CELL_ABI_HC_CELL_GET_STATE:
+	case CELL_ABI_HC_CELL_GET_STATE: {
+		struct cell *c;
+
 		if (pc->cell != &hv.root_cell)
 			return -EPERM;
-		return a1 == 0 ? (long)hv.root_cell.state : -ENOENT;
+		spin_lock(&hv.lock);
+		c = cell_find(a1);
+		ret = c ? (long)c->state : -ENOENT;
+		spin_unlock(&hv.lock);
+		return ret;
+	}
 	case CELL_ABI_HC_CPU_GET_INFO:
 		return hc_cpu_get_info(pc, a1, a2);
 	case CELL_ABI_HC_DEBUG_CONSOLE_PUTC:
@@ -207,9 +230,11 @@ long hypercall(struct per_cpu *pc, struct regs *r)
 		printk_uart("%c", (char)a1);
 		return 0;
 	case CELL_ABI_HC_CELL_CREATE:
+		return pc->cell == &hv.root_cell ? cell_create(a1) : -EPERM;
+	case CELL_ABI_HC_CELL_DESTROY:
+		return pc->cell == &hv.root_cell ? cell_destroy(a1) : -EPERM;
 	case CELL_ABI_HC_CELL_START:
 	case CELL_ABI_HC_CELL_SET_LOADABLE:
-	case CELL_ABI_HC_CELL_DESTROY:
 		if (pc->cell != &hv.root_cell)
 			return -EPERM;
 		return -ENOSYS;

@@ -7,6 +7,7 @@
  * blocks where alignment allows.
  */
 #include <hv/hv.h>
+#include <hv/arm64.h>
 
 #define DESC_VALID	BIT(0)
 #define DESC_TABLE	(BIT(0) | BIT(1))
@@ -20,6 +21,7 @@
 /* EL2 stage 1: MAIR_EL2 attr0 normal WB, attr1 device (see entry.S) */
 #define EL2_NORMAL	((0UL << 2) | DESC_SH_INNER | DESC_AF)
 #define EL2_DEVICE	((1UL << 2) | DESC_AF | DESC_XN)
+#define EL2_NORMAL_RO	(EL2_NORMAL | BIT(7) | DESC_XN)
 /* stage 2: MemAttr normal WB (0xf) / Device-nGnRE (0x1), S2AP read-write */
 #define S2_RO		(1UL << 6)
 #define S2_RW		(3UL << 6)
@@ -77,6 +79,15 @@ void *page_alloc(void)
 	return page_alloc_aligned(1);
 }
 
+void page_free(void *p, unsigned int pages)
+{
+	unsigned long i = ((u64)p - hv.pool_base) / PAGE_SIZE, n;
+
+	for (n = 0; n < pages; n++)
+		hv.pool_bitmap[(i + n) / 8] &= ~(1 << ((i + n) % 8));
+	hv.pool_used -= pages;
+}
+
 /*
  * Map [va, va + size) to pa. The level-1 root covers va_bits (up to 40: two
  * concatenated level-1 tables, as stage 2 needs for a 40-bit IPA space).
@@ -120,6 +131,108 @@ static int pt_map(u64 *root, unsigned int va_bits, u64 va, u64 pa, u64 size, u64
 	return 0;
 }
 
+/*
+ * Drop the TLB entries of a translation regime: EL2 (vttbr == 0) or the
+ * stage 1+2 entries of the VMID in vttbr, on every CPU. The VTTBR is
+ * borrowed for the invalidation: TLBI by VMID takes it from there.
+ */
+static void tlb_flush(u64 vttbr)
+{
+	u64 cur;
+
+	dsb(ishst);
+	if (!vttbr) {
+		asm volatile("tlbi alle2is" : : : "memory");
+	} else {
+		cur = read_sysreg(vttbr_el2);
+		write_sysreg(vttbr_el2, vttbr);
+		isb();
+		asm volatile("tlbi vmalls12e1is" : : : "memory");
+		dsb(ish);
+		write_sysreg(vttbr_el2, cur);
+	}
+	dsb(ish);
+	isb();
+}
+
+/*
+ * Replace the block in *e (at 'level') by a table of the next level with
+ * the same translation, break-before-make.
+ */
+static int pt_split(u64 *e, unsigned int level, u64 vttbr)
+{
+	u64 sub = 1UL << (39 - 9 * (level + 1)), oa = *e & DESC_ADDR;
+	u64 attr = *e & ~DESC_ADDR & ~(u64)DESC_TABLE;
+	u64 *t = page_alloc();
+	unsigned int i;
+
+	if (!t)
+		return -ENOMEM;
+	for (i = 0; i < 512; i++)
+		t[i] = (oa + i * sub) | attr | (level + 1 == 3 ? DESC_PAGE : DESC_BLOCK);
+	*e = 0;
+	tlb_flush(vttbr);
+	*e = (u64)t | DESC_TABLE;
+	return 0;
+}
+
+/*
+ * Unmap [va, va + size): page and block entries inside the range are
+ * cleared, a block the range covers in part is split first. Tables stay
+ * (they are reused when the range is mapped again). Ends with a TLB flush
+ * of the regime in vttbr (0: EL2).
+ */
+static int pt_unmap(u64 *root, unsigned int va_bits, u64 va, u64 size, u64 vttbr)
+{
+	int err = 0;
+
+	if ((va | size) & ~PAGE_MASK || va + size > (1UL << va_bits) || va + size < va)
+		return -EINVAL;
+	while (size) {
+		u64 *table = root, *e, blk, step;
+		unsigned int level;
+
+		for (level = 1;; level++) {
+			blk = 1UL << (39 - 9 * level);
+			e = &table[(va >> (39 - 9 * level)) & (level == 1 ? 1023 : 511)];
+			if (!(*e & DESC_VALID))
+				break;
+			if (level == 3 || (*e & DESC_TABLE) != DESC_TABLE) {
+				if (!(va & (blk - 1)) && size >= blk) {
+					*e = 0;
+					break;
+				}
+				err = pt_split(e, level, vttbr);
+				if (err)
+					goto out;
+			}
+			table = (u64 *)(*e & DESC_ADDR);
+		}
+		step = blk - (va & (blk - 1));
+		if (step > size)
+			step = size;
+		va += step;
+		size -= step;
+	}
+out:
+	tlb_flush(vttbr);
+	return err;
+}
+
+/* Give every table below 'table' (at 'level', 'entries' long) back to the pool. */
+static void pt_free_tables(u64 *table, unsigned int level, unsigned int entries)
+{
+	unsigned int i;
+
+	for (i = 0; i < entries; i++)
+		if (level < 3 && (table[i] & DESC_TABLE) == DESC_TABLE) {
+			u64 *sub = (u64 *)(table[i] & DESC_ADDR);
+
+			pt_free_tables(sub, level + 1, 512);
+			page_free(sub, 1);
+		}
+}
+
 int el2_map(u64 *root, u64 addr, u64 size, int type)
 {
 	u64 start = addr & PAGE_MASK;
@@ -141,10 +254,62 @@ u64 remap_device(u64 *el2_root, u64 pa, u64 size)
 	return va + (pa - start);
 }
 
+/*
+ * A window of TEMP_PAGES EL2 pages for reading the root's memory (a cell
+ * config). Its tables are allocated once at init, so using it later costs
+ * no pool pages. Callers hold hv.lock.
+ */
+#define TEMP_BASE	(REMAP_BASE - 0x200000UL)
+
+int temp_map_init(void)
+{
+	int err = pt_map((u64 *)hv.el2_ttbr, 39, TEMP_BASE, hv.base,
+			 TEMP_PAGES * PAGE_SIZE, EL2_NORMAL_RO);
+
+	return err ?: pt_unmap((u64 *)hv.el2_ttbr, 39, TEMP_BASE, TEMP_PAGES * PAGE_SIZE, 0);
+}
+
+/* Map [pa, pa + size) read-only; returns its EL2 address or NULL. */
+const void *temp_map(u64 pa, u64 size)
+{
+	u64 start = pa & PAGE_MASK, len = ALIGN_UP(pa + size, PAGE_SIZE) - start;
+
+	if (!size || len > TEMP_PAGES * PAGE_SIZE ||
+	    pt_map((u64 *)hv.el2_ttbr, 39, TEMP_BASE, start, len, EL2_NORMAL_RO))
+		return NULL;
+	return (const void *)(TEMP_BASE + (pa - start));
+}
+
+void temp_unmap(void)
+{
+	pt_unmap((u64 *)hv.el2_ttbr, 39, TEMP_BASE, TEMP_PAGES * PAGE_SIZE, 0);
+}
+
 /* Stage-2 root for the IPA size in hv.s2_ipa_bits (1 or 2 level-1 pages). */
 u64 *s2_root_alloc(void)
 {
 	return page_alloc_aligned(hv.s2_ipa_bits > 39 ? 2 : 1);
+}
+
+/* The root and every table below it back to the pool. */
+void s2_root_free(u64 *root)
+{
+	unsigned int pages = hv.s2_ipa_bits > 39 ? 2 : 1;
+
+	pt_free_tables(root, 1, pages * 512);
+	page_free(root, pages);
+}
+
+int s2_unmap(struct cell *c, u64 ipa, u64 size)
+{
+	return pt_unmap(c->s2_root, hv.s2_ipa_bits, ipa, size,
+			(u64)c->s2_root | (u64)c->vmid << 48);
+}
+
+/* No TLB entry of this cell's VMID may outlive its tables. */
+void s2_flush(struct cell *c)
+{
+	tlb_flush((u64)c->s2_root | (u64)c->vmid << 48);
 }
 
 int s2_map(u64 *root, u64 ipa, u64 pa, u64 size, int type)

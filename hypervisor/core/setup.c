@@ -120,6 +120,8 @@ static int hv_global_init(void)
 	/* IPA size: what the CPU supports, at most 40 bits (level-1 start) */
 	hv.s2_ipa_bits = ipa_bits_from_parange(read_sysreg(id_aa64mmfr0_el1) & 7);
 	err = gic_global_init();
+	if (!err)
+		err = temp_map_init();
 	if (err)
 		return err;
 	err = cell_init_root(&hv.root_cell, &cfg->root_cell);

@@ -42,7 +42,12 @@ struct cell {
 	u16 vmid;
 	unsigned int num_mmio;
 	struct mmio_region mmio[HV_MAX_MMIO];
+	/* non-root cells: the config copy and comm page (pool pages) */
+	unsigned int config_pages;
+	void *comm_page;
 };
+
+#define HV_MAX_CELLS		8	/* the root included */
 
 enum cpu_state {
 	CPU_OFF = 0,		/* parked at EL2, waiting for PSCI CPU_ON */
@@ -126,14 +131,22 @@ void spin_unlock(volatile u32 *l);
 /* paging.c */
 void *page_alloc(void);
 void *page_alloc_aligned(unsigned int pages);
+void page_free(void *p, unsigned int pages);
 void pool_init(u64 base, u64 end);
 u64 remap_device(u64 *el2_root, u64 pa, u64 size);
 u64 *s2_root_alloc(void);
+void s2_root_free(u64 *root);
+#define TEMP_PAGES	17	/* a 16-page cell config at any offset */
+int temp_map_init(void);
+const void *temp_map(u64 pa, u64 size);
+void temp_unmap(void);
 #define PT_NORMAL	0
 #define PT_DEVICE	1
 #define PT_NORMAL_RO	2	/* stage 2 only */
 int el2_map(u64 *root, u64 addr, u64 size, int type);
 int s2_map(u64 *root, u64 ipa, u64 pa, u64 size, int type);
+int s2_unmap(struct cell *c, u64 ipa, u64 size);
+void s2_flush(struct cell *c);
 
 /* printk.c */
 void printk(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -150,6 +163,13 @@ int mmio_handle(struct per_cpu *pc, struct regs *r, u64 esr, u64 ipa);
 long hypercall(struct per_cpu *pc, struct regs *r);
 void cpu_park(struct per_cpu *pc, struct regs *r, bool failed);
 int cell_init_root(struct cell *c, const struct cell_abi_cell_desc *cfg);
+const struct cell_abi_memory *cfg_mem(const struct cell_abi_cell_desc *c);
+u64 cell_config_size(const struct cell_abi_cell_desc *c);
+
+/* cell.c */
+long cell_create(u64 config_pa);
+long cell_destroy(unsigned long id);
+struct cell *cell_find(unsigned long id);
 
 /* arch */
 void arch_cpu_shutdown(struct per_cpu *pc);
