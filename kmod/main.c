@@ -38,6 +38,7 @@ static_assert(CELL_ABI_IOCTL_CELL_DESTROY == _IOW(0, 5, struct cell_abi_ioctl_ce
 #define JH_MAX_CONFIG_SIZE	(1024 * 1024)
 #define JH_MIN_POOL_PAGES	16
 #define JH_MAX_CPUS		64
+#define JH_MAX_CELL_CONFIG	(16U << PAGE_SHIFT)	/* the hypervisor's limit */
 
 struct jh_state jh;
 DEFINE_MUTEX(jh_lock);
@@ -74,11 +75,10 @@ static void dcache_clean_inval(void *start, size_t size)
 	dsb(sy);
 }
 
-static size_t config_size(const struct cell_abi_system *s)
-{
-	const struct cell_abi_cell_desc *c = &s->root_cell;
 
-	return sizeof(*s) + (size_t)c->cpu_set_size +
+static size_t cell_config_size(const struct cell_abi_cell_desc *c)
+{
+	return sizeof(*c) + (size_t)c->cpu_set_size +
 	       (size_t)c->num_memory_regions * sizeof(struct cell_abi_memory) +
 	       (size_t)c->num_cache_regions * sizeof(struct cell_abi_cache) +
 	       (size_t)c->num_irqchips * sizeof(struct cell_abi_irqchip) +
@@ -86,6 +86,11 @@ static size_t config_size(const struct cell_abi_system *s)
 	       (size_t)c->num_pci_devices * sizeof(struct cell_abi_pci_device) +
 	       (size_t)c->num_pci_caps * sizeof(struct cell_abi_pci_capability) +
 	       (size_t)c->num_stream_ids * sizeof(u32);
+}
+
+static size_t config_size(const struct cell_abi_system *s)
+{
+	return sizeof(*s) - sizeof(s->root_cell) + cell_config_size(&s->root_cell);
 }
 
 /* EL2 must hold the Linux hyp-stub (or ours): probe it with an unknown call. */
@@ -440,9 +445,11 @@ static int jh_enable(struct cell_abi_system __user *uarg)
 	jh.enabled = true;
 	/* the module must not go away under a running hypervisor */
 	__module_get(THIS_MODULE);
-	err = jh_sysfs_cell_create();
-	if (err)
-		pr_warn("sysfs: cells/0 not created (%d)\n", err);
+	jh.cells[0] = jh_sysfs_cell_create(0, cfg->root_cell.name, &jh.root_cpus);
+	if (IS_ERR(jh.cells[0])) {
+		pr_warn("sysfs: cells/0 not created (%ld)\n", PTR_ERR(jh.cells[0]));
+		jh.cells[0] = NULL;
+	}
 	release_firmware(fw);
 	mutex_unlock(&jh_lock);
 	pr_info("hypervisor enabled on %u CPUs, root cell \"%.*s\"\n",
@@ -472,6 +479,13 @@ static int jh_disable_locked(void)
 
 	if (!jh.enabled)
 		return -EINVAL;
+	for (cpu = 1; cpu < JH_MAX_CELLS; cpu++) {
+		if (jh.cells[cpu]) {
+			pr_err("disable: cell %u \"%s\" exists; destroy it first\n", cpu,
+			       jh.cells[cpu]->name);
+			return -EBUSY;
+		}
+	}
 	cpu_hotplug_disable();
 	for_each_cpu(cpu, &jh.root_cpus) {
 		if (cpu_present(cpu) && !cpu_online(cpu)) {
@@ -495,12 +509,204 @@ static int jh_disable_locked(void)
 	cpu_hotplug_enable();
 	if (err)
 		return err;
-	jh_sysfs_cell_remove();
+	jh_sysfs_cell_remove(jh.cells[0]);
+	jh.cells[0] = NULL;
 	jh.enabled = false;
 	release_hv_memory();
 	module_put(THIS_MODULE);
 	pr_info("hypervisor disabled\n");
 	return 0;
+}
+
+/* Bring back the CPUs a cell had; Linux owns them again. */
+static void online_cpus(const struct cpumask *cpus)
+{
+	unsigned int cpu;
+	int err;
+
+	for_each_cpu(cpu, cpus) {
+		err = add_cpu(cpu);
+		if (err)
+			pr_err("CPU %u did not come back online (%d)\n", cpu, err);
+	}
+}
+
+/*
+ * A cell config as user space gave it: header and layout checked, the CPUs
+ * a proper subset of the root's online CPUs without CPU 0, the name unused.
+ */
+static int check_cell_config(struct cell_abi_cell_desc *c, size_t size, cpumask_t *cpus)
+{
+	const u8 *bits = (const u8 *)(c + 1);
+	unsigned int cpu, i;
+
+	if (memcmp(c->signature, CELL_ABI_CELL_SIGNATURE, CELL_ABI_SIGNATURE_LEN) ||
+	    c->revision != CELL_ABI_CONFIG_REVISION || c->architecture != CELL_ABI_ARCH_ARM64) {
+		pr_err("cell create: not a revision-%u arm64 cell configuration\n",
+		       CELL_ABI_CONFIG_REVISION);
+		return -EINVAL;
+	}
+	if (!c->cpu_set_size || c->cpu_set_size > JH_MAX_CPUS / 8 ||
+	    cell_config_size(c) != size) {
+		pr_err("cell create: config of %zu bytes, cpu_set_size %u: inconsistent layout\n",
+		       size, c->cpu_set_size);
+		return -EINVAL;
+	}
+	c->name[CELL_ABI_NAME_LEN - 1] = 0;
+	if (!c->name[0]) {
+		pr_err("cell create: empty cell name\n");
+		return -EINVAL;
+	}
+	for (i = 0; i < JH_MAX_CELLS; i++) {
+		if (jh.cells[i] && !strcmp(jh.cells[i]->name, c->name)) {
+			pr_err("cell create: a cell named \"%s\" exists (id %u)\n", c->name, i);
+			return -EEXIST;
+		}
+	}
+	cpumask_clear(cpus);
+	for (cpu = 0; cpu < c->cpu_set_size * 8; cpu++) {
+		if (!(bits[cpu / 8] & (1 << (cpu % 8))))
+			continue;
+		if (cpu == 0 || cpu >= nr_cpu_ids || !jh.cells[0] ||
+		    !cpumask_test_cpu(cpu, &jh.cells[0]->cpus) || !cpu_online(cpu)) {
+			pr_err("cell create: CPU %u is not an online CPU of the root cell (other than CPU 0)\n",
+			       cpu);
+			return -EBUSY;
+		}
+		cpumask_set_cpu(cpu, cpus);
+	}
+	if (cpumask_empty(cpus)) {
+		pr_err("cell create: \"%s\" has no CPU\n", c->name);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int jh_cell_create(struct cell_abi_ioctl_cell_create __user *uarg)
+{
+	struct cell_abi_ioctl_cell_create arg;
+	struct cell_abi_cell_desc *cfg;
+	struct jh_cell *cell;
+	cpumask_t cpus, offlined;
+	unsigned int cpu;
+	long id;
+	int err;
+
+	if (copy_from_user(&arg, uarg, sizeof(arg)))
+		return -EFAULT;
+	if (arg.config_size < sizeof(*cfg) || arg.config_size > JH_MAX_CELL_CONFIG) {
+		pr_err("cell create: config of %u bytes, expected %zu to %lu\n",
+		       arg.config_size, sizeof(*cfg), (unsigned long)JH_MAX_CELL_CONFIG);
+		return arg.config_size > JH_MAX_CELL_CONFIG ? -E2BIG : -EINVAL;
+	}
+	/* kmalloc: physically contiguous, the hypervisor reads it by address */
+	cfg = kmalloc(arg.config_size, GFP_KERNEL);
+	if (!cfg)
+		return -ENOMEM;
+	if (copy_from_user(cfg, u64_to_user_ptr(arg.config_address), arg.config_size)) {
+		err = -EFAULT;
+		goto out_free;
+	}
+
+	mutex_lock(&jh_lock);
+	err = -EINVAL;
+	if (!jh.enabled) {
+		pr_err("cell create: hypervisor not enabled\n");
+		goto out_unlock;
+	}
+	err = check_cell_config(cfg, arg.config_size, &cpus);
+	if (err)
+		goto out_unlock;
+	cpumask_clear(&offlined);
+	for_each_cpu(cpu, &cpus) {
+		err = remove_cpu(cpu);
+		if (err) {
+			pr_err("cell create: CPU %u cannot go offline (%d)\n", cpu, err);
+			goto out_online;
+		}
+		cpumask_set_cpu(cpu, &offlined);
+	}
+	id = jh_hypercall(CELL_ABI_HC_CELL_CREATE, __pa(cfg), 0);
+	if (id <= 0 || id >= JH_MAX_CELLS) {
+		err = id <= 0 ? (int)id : -EIO;
+		pr_err("cell create: \"%s\" refused by the hypervisor (%d)\n", cfg->name, err);
+		if (id > 0)
+			jh_hypercall(CELL_ABI_HC_CELL_DESTROY, id, 0);
+		goto out_online;
+	}
+	cell = jh_sysfs_cell_create(id, cfg->name, &cpus);
+	if (IS_ERR(cell)) {
+		err = PTR_ERR(cell);
+		jh_hypercall(CELL_ABI_HC_CELL_DESTROY, id, 0);
+		goto out_online;
+	}
+	jh.cells[id] = cell;
+	cpumask_andnot(&jh.cells[0]->cpus, &jh.cells[0]->cpus, &cpus);
+	mutex_unlock(&jh_lock);
+	pr_info("cell \"%s\" created (id %ld, CPUs %*pbl)\n", cfg->name, id,
+		cpumask_pr_args(&cpus));
+	kfree(cfg);
+	return 0;
+
+out_online:
+	online_cpus(&offlined);
+out_unlock:
+	mutex_unlock(&jh_lock);
+out_free:
+	kfree(cfg);
+	return err;
+}
+
+/* The cell an ioctl names: by id, or by name with id -1. */
+static struct jh_cell *find_cell(const struct cell_abi_ioctl_cell_id *cid)
+{
+	unsigned int i;
+
+	if (cid->id != CELL_ABI_CELL_ID_UNUSED)
+		return cid->id >= 0 && cid->id < JH_MAX_CELLS ? jh.cells[cid->id] : NULL;
+	for (i = 0; i < JH_MAX_CELLS; i++)
+		if (jh.cells[i] && !strncmp(jh.cells[i]->name, cid->name, sizeof(cid->name)))
+			return jh.cells[i];
+	return NULL;
+}
+
+static int jh_cell_destroy(struct cell_abi_ioctl_cell_id __user *uarg)
+{
+	struct cell_abi_ioctl_cell_id cid;
+	struct jh_cell *cell;
+	cpumask_t cpus;
+	long err;
+
+	if (copy_from_user(&cid, uarg, sizeof(cid)))
+		return -EFAULT;
+	cid.name[sizeof(cid.name) - 1] = 0;
+	mutex_lock(&jh_lock);
+	err = -EINVAL;
+	if (!jh.enabled)
+		goto out;
+	cell = find_cell(&cid);
+	err = -ENOENT;
+	if (!cell)
+		goto out;
+	err = -EINVAL;
+	if (cell->id == 0) {
+		pr_err("cell destroy: the root cell goes with disable\n");
+		goto out;
+	}
+	err = jh_hypercall(CELL_ABI_HC_CELL_DESTROY, cell->id, 0);
+	if (err) {
+		pr_err("cell destroy: \"%s\" refused by the hypervisor (%ld)\n", cell->name, err);
+		goto out;
+	}
+	jh.cells[cell->id] = NULL;
+	cpumask_copy(&cpus, &cell->cpus);
+	cpumask_or(&jh.cells[0]->cpus, &jh.cells[0]->cpus, &cpus);
+	pr_info("cell \"%s\" destroyed\n", cell->name);
+	jh_sysfs_cell_remove(cell);
+	online_cpus(&cpus);
+out:
+	mutex_unlock(&jh_lock);
+	return err;
 }
 
 static long jh_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
@@ -516,10 +722,12 @@ static long jh_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 		mutex_unlock(&jh_lock);
 		return err;
 	case CELL_ABI_IOCTL_CELL_CREATE:
+		return jh_cell_create((void __user *)arg);
+	case CELL_ABI_IOCTL_CELL_DESTROY:
+		return jh_cell_destroy((void __user *)arg);
 	case CELL_ABI_IOCTL_CELL_LOAD:
 	case CELL_ABI_IOCTL_CELL_START:
-	case CELL_ABI_IOCTL_CELL_DESTROY:
-		/* non-root cells are not implemented by this hypervisor version yet */
+		/* loading and starting inmates is not implemented yet */
 		return -ENOSYS;
 	default:
 		return -EINVAL;

@@ -76,17 +76,7 @@ static struct attribute *jh_attrs[] = {
 };
 static const struct attribute_group jh_group = { .attrs = jh_attrs };
 
-/* --- cells/<id>/ (root cell only in this version) ---------------------------- */
-
-struct jh_cell {
-	struct kobject kobj;
-	struct kobject stats_kobj;
-	struct kobject cpu_kobj[JH_SYSFS_MAX_CPUS];
-	unsigned int num_cpu_kobjs;
-	cpumask_t cpus;
-};
-
-static struct jh_cell *root_cell;
+/* --- cells/<id>/ ------------------------------------------------------------ */
 
 struct stat_attr {
 	struct kobj_attribute attr;
@@ -111,18 +101,21 @@ static void failed_cpus(struct jh_cell *cell, cpumask_t *failed)
 			cpumask_set_cpu(cpu, failed);
 }
 
-/* kobject -> cell and, for cpuN directories, the CPU number */
+static struct kobj_type cell_type;
+
+/* statistics or statistics/cpuN kobject -> cell and, for cpuN, the CPU */
 static struct jh_cell *stat_owner(struct kobject *kobj, int *cpu)
 {
-	struct jh_cell *cell = root_cell;
+	struct jh_cell *cell;
 	unsigned int i;
 
 	*cpu = -1;
-	if (!cell)
-		return NULL;
+	if (kobj->parent && kobj->parent->ktype == &cell_type)
+		return container_of(kobj, struct jh_cell, stats_kobj);
+	cell = container_of(kobj->parent, struct jh_cell, stats_kobj);
 	for (i = 0; i < cell->num_cpu_kobjs; i++)
 		if (kobj == &cell->cpu_kobj[i])
-			*cpu = cpumask_nth(i, &cell->cpus);
+			*cpu = cell->cpu_ids[i];
 	return cell;
 }
 
@@ -136,7 +129,7 @@ static ssize_t stat_show(struct kobject *kobj, struct kobj_attribute *attr, char
 
 	mutex_lock(&jh_lock);
 	cell = stat_owner(kobj, &cpu);
-	if (!cell || !jh.enabled) {
+	if (!jh.enabled) {
 		mutex_unlock(&jh_lock);
 		return -ENODEV;
 	}
@@ -157,15 +150,18 @@ static const struct attribute_group *stat_groups[] = { &stat_group, NULL };
 
 static ssize_t name_show(struct kobject *kobj, struct kobj_attribute *attr, char *buf)
 {
-	return sysfs_emit(buf, "%.*s\n", CELL_ABI_NAME_LEN, jh.config->root_cell.name);
+	struct jh_cell *cell = container_of(kobj, struct jh_cell, kobj);
+
+	return sysfs_emit(buf, "%s\n", cell->name);
 }
 
 static ssize_t state_show(struct kobject *kobj, struct kobj_attribute *attr, char *buf)
 {
+	struct jh_cell *cell = container_of(kobj, struct jh_cell, kobj);
 	long s;
 
 	mutex_lock(&jh_lock);
-	s = jh.enabled ? jh_hypercall(CELL_ABI_HC_CELL_GET_STATE, 0, 0) : -1;
+	s = jh.enabled ? jh_hypercall(CELL_ABI_HC_CELL_GET_STATE, cell->id, 0) : -1;
 	mutex_unlock(&jh_lock);
 	switch (s) {
 	case CELL_ABI_CELL_RUNNING:
@@ -188,16 +184,14 @@ static ssize_t cpus_show(struct kobject *kobj, char *buf, bool failed, bool list
 	struct jh_cell *cell = container_of(kobj, struct jh_cell, kobj);
 	cpumask_t mask;
 
-	if (failed) {
-		mutex_lock(&jh_lock);
-		if (jh.enabled)
-			failed_cpus(cell, &mask);
-		else
-			cpumask_clear(&mask);
-		mutex_unlock(&jh_lock);
-	} else {
+	mutex_lock(&jh_lock);
+	if (!failed)
 		cpumask_copy(&mask, &cell->cpus);
-	}
+	else if (jh.enabled)
+		failed_cpus(cell, &mask);
+	else
+		cpumask_clear(&mask);
+	mutex_unlock(&jh_lock);
 	return list ? sysfs_emit(buf, "%*pbl\n", cpumask_pr_args(&mask)) :
 		      sysfs_emit(buf, "%*pb\n", cpumask_pr_args(&mask));
 }
@@ -249,7 +243,11 @@ static struct kobj_type stats_type = {
 	.default_groups = stat_groups,
 };
 
-int jh_sysfs_cell_create(void)
+/*
+ * cells/<id>/ for a cell with these CPUs; one statistics/cpuN per CPU. The
+ * caller fills nothing else in: the cell is returned ready, or an ERR_PTR.
+ */
+struct jh_cell *jh_sysfs_cell_create(unsigned int id, const char *name, const cpumask_t *cpus)
 {
 	struct jh_cell *cell;
 	unsigned int cpu, i = 0;
@@ -257,16 +255,21 @@ int jh_sysfs_cell_create(void)
 
 	cell = kzalloc(sizeof(*cell), GFP_KERNEL);
 	if (!cell)
-		return -ENOMEM;
-	cpumask_copy(&cell->cpus, &jh.root_cpus);
-	err = kobject_init_and_add(&cell->kobj, &cell_type, cells_kobj, "%u", 0);
+		return ERR_PTR(-ENOMEM);
+	cell->id = id;
+	strscpy(cell->name, name, sizeof(cell->name));
+	cpumask_copy(&cell->cpus, cpus);
+	err = kobject_init_and_add(&cell->kobj, &cell_type, cells_kobj, "%u", id);
 	if (err) {
 		kobject_put(&cell->kobj);
-		return err;
+		return ERR_PTR(err);
 	}
 	err = kobject_init_and_add(&cell->stats_kobj, &stats_type, &cell->kobj, "statistics");
-	if (err)
-		goto out_stats;
+	if (err) {
+		kobject_put(&cell->stats_kobj);
+		kobject_put(&cell->kobj);
+		return ERR_PTR(err);
+	}
 	for_each_cpu(cpu, &cell->cpus) {
 		if (i >= JH_SYSFS_MAX_CPUS)
 			break;
@@ -274,28 +277,22 @@ int jh_sysfs_cell_create(void)
 					   &cell->stats_kobj, "cpu%u", cpu);
 		if (err) {
 			kobject_put(&cell->cpu_kobj[i]);
-			break;
+			cell->num_cpu_kobjs = i;
+			jh_sysfs_cell_remove(cell);
+			return ERR_PTR(err);
 		}
-		i++;
+		cell->cpu_ids[i++] = cpu;
 	}
 	cell->num_cpu_kobjs = i;
-	root_cell = cell;
-	return err;
-
-out_stats:
-	kobject_put(&cell->stats_kobj);
-	kobject_put(&cell->kobj);
-	return err;
+	return cell;
 }
 
-void jh_sysfs_cell_remove(void)
+void jh_sysfs_cell_remove(struct jh_cell *cell)
 {
-	struct jh_cell *cell = root_cell;
 	unsigned int i;
 
 	if (!cell)
 		return;
-	root_cell = NULL;
 	for (i = 0; i < cell->num_cpu_kobjs; i++)
 		kobject_put(&cell->cpu_kobj[i]);
 	kobject_put(&cell->stats_kobj);
@@ -328,7 +325,6 @@ int jh_sysfs_init(struct device *dev)
 
 void jh_sysfs_exit(void)
 {
-	jh_sysfs_cell_remove();
 	kobject_put(cells_kobj);
 	sysfs_remove_group(&jh_root_dev->kobj, &jh_group);
 }

@@ -1,17 +1,18 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: BSD-2-Clause
 """Cell management through the running hypervisor: cellctl cell
-create/load/start/shutdown/destroy with the qemu-virt Linux inmate config.
+create/destroy with the qemu-virt Linux inmate config.
 
-Until the module implements the cell ioctls they must fail cleanly with
-ENOSYS (cellctl: "Function not implemented"), leaving the root cell and
-Linux as they were. Once they work: the new cell is listed with CPUs 2-3,
-Linux gives those CPUs up, and destroy hands them back.
+Create must work: the new cell is listed "shut down" with CPUs 2-3, Linux
+gives those CPUs up, the root keeps 0-1. Loading and starting an inmate is
+not implemented yet, so load/start/shutdown must fail cleanly with ENOSYS
+(cellctl: "Function not implemented"). A second create under the same
+name and a disable while the cell exists are refused. Destroy hands the
+CPUs back to Linux and the hypervisor's page pool usage returns to its
+figure before the create, also over five create/destroy cycles.
 """
 
-import re
-
-from harness import Test, ROOT_CELL, SYSFS, insmod_all, linux_healthy
+from harness import Test, ROOT_CELL, SYSFS, insmod_all, linux_healthy, sysfs_int
 
 INMATE = "/etc/libcell/linux-inmate.cell"
 t = Test("hv_cells")
@@ -19,17 +20,31 @@ t.need_hv_stack()
 t.need_config("linux-inmate")
 
 ENOSYS = "Function not implemented"
+CYCLES = 5
 
 
-def step(t, b, cmd, what):
-    """Run a cellctl cell command; True if it worked, None if ENOSYS."""
+def refused(t, b, cmd, errno_text, what):
     rc, out = b.run_rc(cmd, timeout=60)
-    if rc == 0:
-        t.check(True, what)
-        return True
-    t.check(rc == 1 and ENOSYS in out and out.startswith("cellctl: "),
-            "%s: not implemented yet, refused cleanly" % what, "rc=%d: %s" % (rc, out))
-    return None
+    return t.check(rc == 1 and errno_text in out and out.startswith("cellctl: "),
+                   what, "rc=%d: %s" % (rc, out))
+
+
+def cell_listed(t, b):
+    lst = b.run("cellctl cell list")
+    m = t.check_re(r"^\s*([1-9]\d*)\s+linux-inmate\s+shut down\s+2-3\s*$", lst,
+                   "new cell listed shut down with CPUs 2-3")
+    t.check_re(r"^\s*0\s+\S+\s+running\s+0-1\s*$", lst, "root cell keeps CPUs 0-1")
+    return m[1] if m else None
+
+
+def create(t, b, what):
+    rc, out = b.run_rc("cellctl cell create " + INMATE, timeout=60)
+    return t.check(rc == 0, what, "rc=%d: %s" % (rc, out))
+
+
+def destroy(t, b, what):
+    rc, out = b.run_rc("cellctl cell destroy linux-inmate", timeout=60)
+    return t.check(rc == 0, what, "rc=%d: %s" % (rc, out))
 
 
 def body(t):
@@ -38,29 +53,53 @@ def body(t):
         rc, out = b.run_rc("cellctl enable " + ROOT_CELL, timeout=60)
         if not t.check(rc == 0, "cellctl enable root.cell", out):
             return
-        before = b.run("cellctl cell list")
-        created = step(t, b, "cellctl cell create " + INMATE, "cell create linux-inmate")
-        if created:
-            lst = b.run("cellctl cell list")
-            t.check_re(r"^\s*[1-9]\d*\s+linux-inmate\s+(shut down|running)\s+2-3\s*$", lst,
-                       "new cell listed with CPUs 2-3")
-            t.check_re(r"^\s*0\s+\S+\s+running\s+0-1\s*$", lst, "root cell keeps CPUs 0-1")
-            t.check(b.run("cat /sys/devices/system/cpu/online") == "0-1", "Linux gave up CPUs 2-3")
-        else:
-            t.check(b.run("cellctl cell list") == before, "cell list unchanged after refusal")
+        pool = sysfs_int(b, SYSFS + "/mem_pool_used")
+        if not create(t, b, "cell create linux-inmate"):
+            return
+        cid = cell_listed(t, b)
+        t.check(b.run("cat /sys/devices/system/cpu/online") == "0-1", "Linux gave up CPUs 2-3")
+        if cid:
+            d = "%s/cells/%s" % (SYSFS, cid)
+            out = b.run("cat %s/name %s/state %s/cpus_assigned_list %s/cpus_failed_list"
+                        % (d, d, d, d))
+            t.check(out.split("\n") == ["linux-inmate", "shut down", "2-3", ""],
+                    "sysfs cells/%s: name, state, CPUs, no failed CPU" % cid, out)
+            out = b.run("ls %s/statistics" % d)
+            t.check("cpu2" in out.split() and "cpu3" in out.split() and
+                    "vmexits_total" in out.split(), "sysfs cells/%s/statistics per CPU" % cid, out)
+        t.check(sysfs_int(b, SYSFS + "/mem_pool_used") > pool,
+                "the cell's page tables come from the hypervisor pool")
+        refused(t, b, "cellctl cell create " + INMATE, "File exists",
+                "a second cell named linux-inmate is refused (EEXIST)")
+        refused(t, b, "cellctl disable", "Device or resource busy",
+                "disable refused while a non-root cell exists (EBUSY)")
+        t.check(b.run("cat %s/enabled" % SYSFS) == "1", "hypervisor still enabled")
         # Any bytes do for a load into the inmate's RAM at 0x70000000.
-        step(t, b, "cellctl cell load linux-inmate %s@0x70000000" % INMATE, "cell load")
-        step(t, b, "cellctl cell start linux-inmate", "cell start")
-        step(t, b, "cellctl cell shutdown linux-inmate", "cell shutdown")
-        if step(t, b, "cellctl cell destroy linux-inmate", "cell destroy") and created:
-            t.check(re.search(r"linux-inmate", b.run("cellctl cell list")) is None,
-                    "cell gone after destroy")
+        refused(t, b, "cellctl cell load linux-inmate %s@0x70000000" % INMATE, ENOSYS,
+                "cell load: not implemented yet, refused cleanly")
+        refused(t, b, "cellctl cell start linux-inmate", ENOSYS,
+                "cell start: not implemented yet, refused cleanly")
+        refused(t, b, "cellctl cell shutdown linux-inmate", ENOSYS,
+                "cell shutdown: not implemented yet, refused cleanly")
+        if destroy(t, b, "cell destroy linux-inmate"):
+            t.check("linux-inmate" not in b.run("cellctl cell list"), "cell gone after destroy")
             t.check(b.run("cat /sys/devices/system/cpu/online") == "0-3",
                     "destroy gave CPUs 2-3 back to Linux")
-        t.check(b.run("cat %s/enabled" % SYSFS) == "1", "hypervisor still enabled")
+            after = sysfs_int(b, SYSFS + "/mem_pool_used")
+            t.check(after == pool, "pool usage back to %d pages after destroy" % pool,
+                    "now %d" % after)
+        figures = []
+        for _ in range(CYCLES):
+            rc, out = b.run_rc("cellctl cell create %s && cellctl cell destroy linux-inmate"
+                               " && cat /sys/devices/system/cpu/online %s/mem_pool_used"
+                               % (INMATE, SYSFS), timeout=60)
+            figures.append(out if rc == 0 else "rc=%d: %s" % (rc, out))
+        t.check(figures == ["0-3\n%d" % pool] * CYCLES,
+                "%d create/destroy cycles: CPUs back, pool usage stays %d pages" % (CYCLES, pool),
+                "\n".join(figures))
         linux_healthy(t, b, "cell commands")
         rc, out = b.run_rc("cellctl disable", timeout=60)
-        t.check(rc == 0, "cellctl disable", out)
+        t.check(rc == 0, "cellctl disable after destroy", out)
 
 
 t.main(body)
