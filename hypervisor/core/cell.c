@@ -7,7 +7,9 @@
  * CPUs stay parked in the SHUT_DOWN state until CELL_START exists.
  *
  * Interrupts: no SPI changes owner yet (the root's irq_bitmap is left as
- * it is); routing a cell's SPIs comes with CELL_START.
+ * it is); routing a cell's SPIs comes with CELL_START, and so does access
+ * to its CPUs' redistributor frames (a GICR grant region is mapped around
+ * them, the frames stay unmapped). The distributor traps as for the root.
  *
  * Everything here runs on a root CPU with hv.lock held.
  */
@@ -32,27 +34,33 @@ static bool overlaps(u64 a, u64 asize, u64 b, u64 bsize)
 	return a < b + bsize && b < a + asize;
 }
 
-/* A range inside one root region: RAM (not IO) or IO as 'io' says. */
-static bool root_has(u64 start, u64 size, bool io)
+/* A range inside the root's RAM (adjacent regions count as one range). */
+static bool root_has_ram(u64 start, u64 size)
 {
 	const struct cell_abi_cell_desc *rc = hv.root_cell.config;
 	const struct cell_abi_memory *m = cfg_mem(rc);
+	u64 end = start + size;
 	unsigned int i;
+	bool found = true;
 
-	for (i = 0; i < rc->num_memory_regions; i++) {
-		if (m[i].flags & CELL_ABI_MEM_COMM_REGION ||
-		    !!(m[i].flags & CELL_ABI_MEM_IO) != io)
-			continue;
-		if (start >= m[i].phys_start && start + size <= m[i].phys_start + m[i].size)
-			return true;
+	while (start < end && found) {
+		found = false;
+		for (i = 0; i < rc->num_memory_regions; i++) {
+			if (m[i].flags & (CELL_ABI_MEM_COMM_REGION | CELL_ABI_MEM_IO))
+				continue;
+			if (start >= m[i].phys_start && start < m[i].phys_start + m[i].size) {
+				start = m[i].phys_start + m[i].size;
+				found = true;
+			}
+		}
 	}
-	return false;
+	return start >= end;
 }
 
 /* The root's RAM only: a config must not sit in MMIO or hypervisor memory. */
 static bool root_ram(u64 start, u64 size)
 {
-	return size && start + size > start && root_has(start, size, false);
+	return size && start + size > start && root_has_ram(start, size);
 }
 
 /*
@@ -130,14 +138,20 @@ static int check_regions(const struct cell_abi_cell_desc *cfg)
 			}
 			continue;
 		}
+		/*
+		 * RAM a cell takes must be the root's to give; devices may be
+		 * ones the root never had (isolate-nic carves them out).
+		 */
 		if (start & ~PAGE_MASK || start + size < start ||
 		    overlaps(start, size, hv.base, hv.size) ||
 		    overlaps(start, size, hv.gicd_base, 0x10000) ||
-		    overlaps(start, size, hv.gicr_base, gicr_size) || !root_has(start, size, io)) {
-			printk("cell create: region %u (%llx+%llx) is not inside one %s region "
-			       "of the root, or touches hypervisor memory or the GIC\n",
-			       i, (unsigned long long)start, (unsigned long long)size,
-			       io ? "IO" : "RAM");
+		    (overlaps(start, size, hv.gicr_base, gicr_size) &&
+		     (!io || exclusive(&m[i]))) ||
+		    (!io && exclusive(&m[i]) && !root_has_ram(start, size))) {
+			printk("cell create: region %u (%llx+%llx): touches hypervisor memory or "
+			       "the GIC (only a shared IO grant may cover the redistributors), "
+			       "or RAM not inside one RAM region of the root\n",
+			       i, (unsigned long long)start, (unsigned long long)size);
 			return -EINVAL;
 		}
 		/* no memory in two non-root cells unless both share it with the root */
@@ -184,6 +198,7 @@ static int check_cpus(const struct cell_abi_cell_desc *cfg, u64 *set)
 static int map_cell(struct cell *c)
 {
 	const struct cell_abi_memory *m = cfg_mem(c->config);
+	u64 gicr_size = hv_header.max_cpus * 0x20000UL;
 	unsigned int i;
 	int err;
 
@@ -199,6 +214,8 @@ static int map_cell(struct cell *c)
 				return -ENOMEM;
 			err = s2_map(c->s2_root, m[i].virt_start, (u64)c->comm_page,
 				     PAGE_SIZE, PT_NORMAL);
+		} else if (overlaps(m[i].phys_start, m[i].size, hv.gicr_base, gicr_size)) {
+			err = map_gicr_grant(c, &m[i], i);
 		} else {
 			err = s2_map(c->s2_root, m[i].virt_start, m[i].phys_start, m[i].size,
 				     m[i].flags & CELL_ABI_MEM_IO ? PT_DEVICE : PT_NORMAL);
@@ -208,7 +225,7 @@ static int map_cell(struct cell *c)
 			return err;
 		}
 	}
-	return 0;
+	return gic_cell_init(c);
 }
 
 /*

@@ -35,18 +35,19 @@ static const struct cell_abi_irqchip *cfg_irqchips(const struct cell_abi_cell_de
 /*
  * A region over the redistributors is a GICR grant (isolate-nic's S4:
  * READ|WRITE|IO in the root, READ|WRITE|IO|ROOTSHARED in a cell). The
- * frames themselves are mapped by gic_cell_init(); map the rest of the
- * region around them. Without IO it would be RAM over MMIO: refuse.
+ * frames themselves are the root's (mapped by gic_cell_init()) or, for a
+ * non-root cell, not mapped at all; map the rest of the region around
+ * them. Without IO it would be RAM over MMIO: refuse.
  */
-static int map_gicr_grant(struct cell *c, const struct cell_abi_memory *m,
-			  unsigned int i, u64 gicr_end)
+int map_gicr_grant(struct cell *c, const struct cell_abi_memory *m, unsigned int i)
 {
 	u64 start = m->phys_start, end = start + m->size;
+	u64 gicr_end = hv.gicr_base + hv_header.max_cpus * 0x20000UL;
 	int err = 0;
 
-	if (!(m->flags & CELL_ABI_MEM_IO)) {
-		printk_uart("root region %u (%llx+%llx) maps the GIC redistributors without IO\n",
-		       i, (unsigned long long)start, (unsigned long long)m->size);
+	if (!(m->flags & CELL_ABI_MEM_IO) || m->virt_start != start) {
+		printk_uart("cell \"%s\" region %u (%llx+%llx) maps the GIC redistributors without IO or not identity mapped\n",
+		       c->config->name, i, (unsigned long long)start, (unsigned long long)m->size);
 		return -EINVAL;
 	}
 	if (start < hv.gicr_base)
@@ -54,8 +55,8 @@ static int map_gicr_grant(struct cell *c, const struct cell_abi_memory *m,
 	if (!err && end > gicr_end)
 		err = s2_map(c->s2_root, gicr_end, gicr_end, end - gicr_end, PT_DEVICE);
 	if (err)
-		printk_uart("root region %u (%llx+%llx): stage-2 map failed (%d)\n",
-		       i, (unsigned long long)start, (unsigned long long)m->size, err);
+		printk_uart("cell \"%s\" region %u (%llx+%llx): stage-2 map failed (%d)\n",
+		       c->config->name, i, (unsigned long long)start, (unsigned long long)m->size, err);
 	return err;
 }
 
@@ -99,7 +100,7 @@ int cell_init_root(struct cell *c, const struct cell_abi_cell_desc *cfg)
 			return -EINVAL;
 		}
 		if (start < gicr_end && hv.gicr_base < start + size) {
-			err = map_gicr_grant(c, &mem[i], i, gicr_end);
+			err = map_gicr_grant(c, &mem[i], i);
 			if (err)
 				return err;
 			continue;

@@ -47,6 +47,28 @@ def destroy(t, b, what):
     return t.check(rc == 0, what, "rc=%d: %s" % (rc, out))
 
 
+def bad_configs(t, b, pool):
+    """Variants of the inmate config the driver or the hypervisor refuses;
+    after each, Linux has all CPUs and the pool usage is unchanged."""
+    b.run("cellctl config decode %s > /tmp/inmate.json" % INMATE)
+    # RAM moved onto the hypervisor memory (0x7fc00000): the hypervisor says
+    # no after the driver took CPUs 2-3 offline, which must come back.
+    variants = [("cpu0", r"s/\"cpus\": \[2, 3\]/\"cpus\": [0, 2, 3]/",
+                 "Device or resource busy", "a cell with CPU 0 is refused (EBUSY)"),
+                ("hvmem", "s/1879048192/2143289344/g", "Invalid argument",
+                 "a cell with RAM on the hypervisor memory is refused (EINVAL)")]
+    for name, sed, err, what in variants:
+        b.run("sed '%s' /tmp/inmate.json > /tmp/%s.json && "
+              "cellctl config encode /tmp/%s.json -o /tmp/%s.cell" % (sed, name, name, name))
+        t.check(b.run("cmp -s /tmp/%s.cell %s || echo differs" % (name, INMATE)) == "differs",
+                "variant %s encoded" % name)
+        refused(t, b, "cellctl cell create /tmp/%s.cell" % name, err, what)
+        out = b.run("cat /sys/devices/system/cpu/online %s/mem_pool_used; cellctl cell list"
+                    " | grep -c inmate || true" % SYSFS)
+        t.check(out.split("\n") == ["0-3", str(pool), "0"],
+                "after the %s refusal: CPUs online, pool unchanged, no cell" % name, out)
+
+
 def body(t):
     with t.board() as b:
         insmod_all(t, b)
@@ -88,6 +110,7 @@ def body(t):
             after = sysfs_int(b, SYSFS + "/mem_pool_used")
             t.check(after == pool, "pool usage back to %d pages after destroy" % pool,
                     "now %d" % after)
+        bad_configs(t, b, pool)
         figures = []
         for _ in range(CYCLES):
             rc, out = b.run_rc("cellctl cell create %s && cellctl cell destroy linux-inmate"
