@@ -15,8 +15,8 @@
 #  3. S5 on the board (scripts/isolation_board.py): QEMU boots Debian's
 #     arm64 kernel with isolate-nic's host.dtb, our module enables our
 #     hypervisor with isolate-nic's root.cell, the root Linux is checked,
-#     then the inmate cell is requested (refused with ENOSYS until the
-#     hypervisor has non-root cells: reported as "pending").
+#     then the inmate cell is created and destroyed (its boot is reported
+#     as "pending" until the hypervisor can load and start cells).
 #
 # Environment: CELL_JOBS, CELL_BUILD_ROOT (see scripts/lib.sh),
 # CELL_FIXTURES (default ../shared/fixtures beside the checkout).
