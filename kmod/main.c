@@ -474,15 +474,15 @@ out_free:
 
 static int jh_disable_locked(void)
 {
-	unsigned int cpu;
+	unsigned int cpu, i;
 	int err;
 
 	if (!jh.enabled)
 		return -EINVAL;
-	for (cpu = 1; cpu < JH_MAX_CELLS; cpu++) {
-		if (jh.cells[cpu]) {
-			pr_err("disable: cell %u \"%s\" exists; destroy it first\n", cpu,
-			       jh.cells[cpu]->name);
+	for (i = 1; i < JH_MAX_CELLS; i++) {
+		if (jh.cells[i]) {
+			pr_err("disable: cell %u \"%s\" exists; destroy it first\n", i,
+			       jh.cells[i]->name);
 			return -EBUSY;
 		}
 	}
