@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* Device-tree helpers on top of libfdt: cells, reg, ranges, phandles. */
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -16,7 +17,8 @@
  */
 static int check_names(const void *fdt)
 {
-	const struct fdt_property *prop;
+	const void *prop;
+	fdt32_t nameoff;
 	int off = 0, next;
 	uint32_t tag;
 
@@ -27,8 +29,13 @@ static int check_names(const void *fdt)
 		if (tag == FDT_BEGIN_NODE && !fdt_get_name(fdt, off, NULL))
 			return -FDT_ERR_BADSTRUCTURE;
 		if (tag == FDT_PROP) {
-			prop = fdt_offset_ptr(fdt, off, sizeof(*prop));
-			if (!prop || !fdt_get_string(fdt, (int)fdt32_to_cpu(prop->nameoff), NULL))
+			/* the structure block need not be aligned: copy, don't dereference */
+			prop = fdt_offset_ptr(fdt, off, sizeof(struct fdt_property));
+			if (!prop)
+				return -FDT_ERR_BADSTRUCTURE;
+			memcpy(&nameoff, (const char *)prop + offsetof(struct fdt_property, nameoff),
+			       sizeof(nameoff));
+			if (!fdt_get_string(fdt, (int)fdt32_to_cpu(nameoff), NULL))
 				return -FDT_ERR_BADSTRUCTURE;
 		}
 		off = next;
