@@ -75,22 +75,9 @@ static void dcache_clean_inval(void *start, size_t size)
 	dsb(sy);
 }
 
-
-static size_t cell_config_size(const struct cell_abi_cell_desc *c)
-{
-	return sizeof(*c) + (size_t)c->cpu_set_size +
-	       (size_t)c->num_memory_regions * sizeof(struct cell_abi_memory) +
-	       (size_t)c->num_cache_regions * sizeof(struct cell_abi_cache) +
-	       (size_t)c->num_irqchips * sizeof(struct cell_abi_irqchip) +
-	       (size_t)c->num_pio_regions * sizeof(struct cell_abi_pio) +
-	       (size_t)c->num_pci_devices * sizeof(struct cell_abi_pci_device) +
-	       (size_t)c->num_pci_caps * sizeof(struct cell_abi_pci_capability) +
-	       (size_t)c->num_stream_ids * sizeof(u32);
-}
-
 static size_t config_size(const struct cell_abi_system *s)
 {
-	return sizeof(*s) - sizeof(s->root_cell) + cell_config_size(&s->root_cell);
+	return sizeof(*s) - sizeof(s->root_cell) + cell_abi_cell_config_size(&s->root_cell);
 }
 
 /* EL2 must hold the Linux hyp-stub (or ours): probe it with an unknown call. */
@@ -547,7 +534,7 @@ static int check_cell_config(struct cell_abi_cell_desc *c, size_t size, cpumask_
 		return -EINVAL;
 	}
 	if (!c->cpu_set_size || c->cpu_set_size > JH_MAX_CPUS / 8 ||
-	    cell_config_size(c) != size) {
+	    cell_abi_cell_config_size(c) != size) {
 		pr_err("cell create: config of %zu bytes, cpu_set_size %u: inconsistent layout\n",
 		       size, c->cpu_set_size);
 		return -EINVAL;

@@ -80,7 +80,7 @@ static int copy_config(u64 pa, struct cell_abi_cell_desc **out, unsigned int *pa
 	if (!src)
 		return -ENOMEM;
 	size = memcmp(src->signature, CELL_ABI_CELL_SIGNATURE, CELL_ABI_SIGNATURE_LEN) ?
-	       0 : cell_config_size(src);
+	       0 : cell_abi_cell_config_size(src);
 	temp_unmap();
 	if (size > CELL_MAX_CONFIG_PAGES * PAGE_SIZE) {
 		printk("cell create: config of %llu bytes, at most %lu\n",
@@ -322,6 +322,10 @@ static long do_create(u64 config_pa)
 		printk("cell create: a cell named \"%s\" exists\n", cfg->name);
 	else if ((err = id < HV_MAX_CELLS ? 0 : -ENOMEM))
 		printk("cell create: no free cell slot (%u cells)\n", HV_MAX_CELLS);
+	else if ((err = cfg->num_pci_devices || cfg->num_stream_ids ? -EINVAL : 0))
+		/* refused, not ignored: the cell would lose isolation it asked for */
+		printk("cell create: %u PCI devices and %u stream IDs: not supported yet\n",
+		       cfg->num_pci_devices, cfg->num_stream_ids);
 	else if (!(err = check_cpus(cfg, &set)))
 		err = check_regions(cfg);
 	if (err) {

@@ -13,18 +13,6 @@ const struct cell_abi_memory *cfg_mem(const struct cell_abi_cell_desc *c)
 	return (const void *)((const u8 *)(c + 1) + c->cpu_set_size);
 }
 
-u64 cell_config_size(const struct cell_abi_cell_desc *c)
-{
-	return sizeof(*c) + (u64)c->cpu_set_size +
-	       (u64)c->num_memory_regions * sizeof(struct cell_abi_memory) +
-	       (u64)c->num_cache_regions * sizeof(struct cell_abi_cache) +
-	       (u64)c->num_irqchips * sizeof(struct cell_abi_irqchip) +
-	       (u64)c->num_pio_regions * sizeof(struct cell_abi_pio) +
-	       (u64)c->num_pci_devices * sizeof(struct cell_abi_pci_device) +
-	       (u64)c->num_pci_caps * sizeof(struct cell_abi_pci_capability) +
-	       (u64)c->num_stream_ids * sizeof(u32);
-}
-
 static const struct cell_abi_irqchip *cfg_irqchips(const struct cell_abi_cell_desc *c)
 {
 	return (const void *)((const u8 *)cfg_mem(c) +

@@ -165,7 +165,6 @@ void cpu_park(struct per_cpu *pc, struct regs *r, bool failed);
 int cell_init_root(struct cell *c, const struct cell_abi_cell_desc *cfg);
 const struct cell_abi_memory *cfg_mem(const struct cell_abi_cell_desc *c);
 int map_gicr_grant(struct cell *c, const struct cell_abi_memory *m, unsigned int i);
-u64 cell_config_size(const struct cell_abi_cell_desc *c);
 
 /* cell.c */
 long cell_create(u64 config_pa);

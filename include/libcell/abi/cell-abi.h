@@ -369,6 +369,23 @@ CELL_ABI_OFFSET(struct cell_abi_system, platform_info.arm.gicv_base, 340);
 CELL_ABI_OFFSET(struct cell_abi_system, platform_info.arm.gicr_base, 348);
 CELL_ABI_OFFSET(struct cell_abi_system, root_cell, 356);
 
+/*
+ * Bytes of a cell config: the descriptor and the arrays that follow it in
+ * this order. 64-bit arithmetic: 32-bit counts cannot overflow it, so the
+ * kmod and the hypervisor can compare it with the size they were given.
+ */
+static inline uint64_t cell_abi_cell_config_size(const struct cell_abi_cell_desc *c)
+{
+	return sizeof(*c) + (uint64_t)c->cpu_set_size +
+	       (uint64_t)c->num_memory_regions * sizeof(struct cell_abi_memory) +
+	       (uint64_t)c->num_cache_regions * sizeof(struct cell_abi_cache) +
+	       (uint64_t)c->num_irqchips * sizeof(struct cell_abi_irqchip) +
+	       (uint64_t)c->num_pio_regions * sizeof(struct cell_abi_pio) +
+	       (uint64_t)c->num_pci_devices * sizeof(struct cell_abi_pci_device) +
+	       (uint64_t)c->num_pci_caps * sizeof(struct cell_abi_pci_capability) +
+	       (uint64_t)c->num_stream_ids * sizeof(uint32_t);
+}
+
 /* ---------------------------------------------------------------------------
  * Hypercalls (arm64: hvc #CELL_ABI_HVC_IMM, x0 = code/result, x1/x2 = args)
  */
