@@ -56,7 +56,10 @@ def bad_configs(t, b, pool):
     variants = [("cpu0", r"s/\"cpus\": \[2, 3\]/\"cpus\": [0, 2, 3]/",
                  "Device or resource busy", "a cell with CPU 0 is refused (EBUSY)"),
                 ("hvmem", "s/1879048192/2143289344/g", "Invalid argument",
-                 "a cell with RAM on the hypervisor memory is refused (EINVAL)")]
+                 "a cell with RAM on the hypervisor memory is refused (EINVAL)"),
+                # no SMMU support yet: refused rather than silently unenforced
+                ("streamid", r"s/\"stream_ids\": \[\]/\"stream_ids\": [5]/", "Invalid argument",
+                 "a cell with a stream ID is refused (EINVAL)")]
     for name, sed, err, what in variants:
         b.run("sed '%s' /tmp/inmate.json > /tmp/%s.json && "
               "cellctl config encode /tmp/%s.json -o /tmp/%s.cell" % (sed, name, name, name))
