@@ -68,7 +68,11 @@ def header_decls(include_dir):
                 m = re.search(r"\b(cell_[A-Za-z0-9_]+)\s*\(", stmt)
                 if not m:
                     continue
-                if stmt.startswith("typedef") or "{" in stmt.split(m.group(1))[0]:
+                before = stmt.split(m.group(1))[0]
+                if stmt.startswith("typedef") or "{" in before:
+                    continue
+                # A static inline definition is local to each includer.
+                if re.search(r"\bstatic\b", before):
                     continue
                 where = os.path.relpath(path, include_dir)
                 if re.search(r"\bCELL_API\b", stmt):
