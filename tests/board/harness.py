@@ -112,6 +112,13 @@ def insmod_all(t, b):
         b.run("insmod /lib/modules/libcell/" + ko, timeout=30)
 
 
+def enable_root(t, b, what="cellctl enable root.cell"):
+    """Load the module and enable with the root config; one check, its result."""
+    insmod_all(t, b)
+    rc, out = b.run_rc("cellctl enable " + ROOT_CELL, timeout=60)
+    return t.check(rc == 0, what, out)
+
+
 def sysfs_int(b, path):
     return int(b.run("cat " + path).strip())
 

@@ -12,7 +12,7 @@ CPUs back to Linux and the hypervisor's page pool usage returns to its
 figure before the create, also over five create/destroy cycles.
 """
 
-from harness import Test, ROOT_CELL, SYSFS, insmod_all, linux_healthy, sysfs_int
+from harness import Test, SYSFS, enable_root, linux_healthy, sysfs_int
 
 INMATE = "/etc/libcell/linux-inmate.cell"
 t = Test("hv_cells")
@@ -74,9 +74,7 @@ def bad_configs(t, b, pool):
 
 def body(t):
     with t.board() as b:
-        insmod_all(t, b)
-        rc, out = b.run_rc("cellctl enable " + ROOT_CELL, timeout=60)
-        if not t.check(rc == 0, "cellctl enable root.cell", out):
+        if not enable_root(t, b):
             return
         pool = sysfs_int(b, SYSFS + "/mem_pool_used")
         if not create(t, b, "cell create linux-inmate"):

@@ -3,7 +3,7 @@
 """cellctl disable + enable, 20 cycles in a row: no crash, no leak (the
 pool figures after every enable equal those after the first)."""
 
-from harness import Test, ROOT_CELL, SYSFS, insmod_all, linux_healthy
+from harness import Test, ROOT_CELL, SYSFS, enable_root, linux_healthy
 
 CYCLES = 20
 t = Test("hv_cycles")
@@ -16,9 +16,7 @@ def pools(b):
 
 def body(t):
     with t.board() as b:
-        insmod_all(t, b)
-        rc, out = b.run_rc("cellctl enable " + ROOT_CELL, timeout=60)
-        if not t.check(rc == 0, "first enable", out):
+        if not enable_root(t, b, "first enable"):
             return
         ref = pools(b)
         bad = []

@@ -10,7 +10,7 @@ SPI, so first light needs no LPI injection (the ITS goes to the inmate later).
 
 import re
 
-from harness import (Test, ROOT_CELL, SYSFS, insmod_all, sysfs_int,
+from harness import (Test, SYSFS, enable_root, sysfs_int,
                      linux_healthy, hub_pair, irq_counts)
 
 t = Test("hv_linux")
@@ -20,9 +20,7 @@ t.need_hv_stack()
 def body(t):
     with t.board(append="pci=nomsi") as b:
         ping = hub_pair(b)
-        insmod_all(t, b)
-        rc, out = b.run_rc("cellctl enable " + ROOT_CELL, timeout=60)
-        if not t.check(rc == 0, "cellctl enable root.cell", out):
+        if not enable_root(t, b):
             return
 
         # CPU hotplug goes through PSCI CPU_OFF/CPU_ON, trapped by the hypervisor

@@ -12,7 +12,7 @@ the ITS (board_hv_linux runs with pci=nomsi, INTx only).
 
 import re
 
-from harness import Test, ROOT_CELL, insmod_all, hub_pair, irq_counts, linux_healthy
+from harness import Test, enable_root, hub_pair, irq_counts, linux_healthy
 
 t = Test("hv_lpi")
 t.need_hv_stack()
@@ -20,9 +20,7 @@ t.need_hv_stack()
 
 def body(t):
     with t.board() as b:
-        insmod_all(t, b)
-        rc, out = b.run_rc("cellctl enable " + ROOT_CELL, timeout=60)
-        if not t.check(rc == 0, "cellctl enable root.cell", out):
+        if not enable_root(t, b):
             return
         ping = hub_pair(b)
         its = b.run("grep ITS-MSI /proc/interrupts")

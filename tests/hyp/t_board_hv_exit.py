@@ -16,7 +16,7 @@ import os
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "board"))
-from harness import Test, ROOT_CELL, SYSFS, insmod_all, linux_healthy  # noqa: E402
+from harness import Test, ROOT_CELL, SYSFS, enable_root, insmod_all, linux_healthy  # noqa: E402
 
 t = Test("hv_exit")
 t.need_hv_stack()
@@ -28,9 +28,7 @@ def enabled(b):
 
 def body(t):
     with t.board() as b:
-        insmod_all(t, b)
-        rc, out = b.run_rc("cellctl enable " + ROOT_CELL, timeout=60)
-        if not t.check(rc == 0, "first enable", out):
+        if not enable_root(t, b, "first enable"):
             return
         rc, out = b.run_rc("rmmod jailhouse")
         t.check(rc != 0 and enabled(b) == "1", "rmmod refused while enabled", out)
