@@ -270,16 +270,17 @@ static int get_system(cell_config *cfg, const uint8_t *p)
 	return 0;
 }
 
-/*
- * Revision 13 had no architecture byte. The layout of a cell does not depend
- * on it; for a system configuration the GIC fields tell ARM from x86.
- */
+/* What a revision 13 reader takes for an ARM platform: a GIC with a GICD. */
 static bool rev13_looks_arm(uint8_t gic_version, uint64_t gicd_base)
 {
 	return (gic_version == 2 || gic_version == 3 || gic_version == 4) &&
 	       gicd_base;
 }
 
+/*
+ * Revision 13 had no architecture byte. The layout of a cell does not depend
+ * on it; for a system configuration the GIC fields tell ARM from x86.
+ */
 static uint32_t guess_arch_rev13(const uint8_t *p, size_t size, bool system)
 {
 	if (!system || size < SYS_HDR)

@@ -325,7 +325,10 @@ CELL_API int64_t cell_config_encoded_size(const cell_config *cfg);
  * @param buf destination, may be NULL when @p size is 0.
  * @param size capacity of @p buf.
  * @param[out] written receives the encoded size (also on -ENOSPC); may be NULL.
- * @return 0; -EINVAL; -ENOSPC when @p size is too small (nothing written);
+ * @return 0; -EINVAL for NULL arguments, or for a revision 13 system
+ *         configuration that would read back as the other architecture
+ *         (revision 13 has no architecture byte; the reader guesses from the
+ *         GIC fields); -ENOSPC when @p size is too small (nothing written);
  *         -EOVERFLOW as cell_config_encoded_size(); -EBADMSG when revision
  *         14 is requested with CELL_ARCH_UNKNOWN.
  */
@@ -594,8 +597,9 @@ CELL_API int cell_config_to_json(const cell_config *cfg, char **out);
  * @param json NUL-terminated JSON text.
  * @return 0; -EINVAL for NULL; -EBADMSG for invalid JSON, a missing or
  *         mistyped key, an unknown flag name, a value out of range (the
- *         message names the JSON path, e.g. "memory_regions[3].flags");
- *         -ENOMEM.
+ *         message names the JSON path, e.g. "memory_regions[3].flags"), a
+ *         revision 13 system configuration that would read back as the
+ *         other architecture (see cell_config_encode()); -ENOMEM.
  */
 CELL_API int cell_config_from_json(cell_ctx *ctx, cell_config **out,
 				   const char *json);
