@@ -1,15 +1,21 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Non-root cells: CELL_CREATE and CELL_DESTROY. A new cell gets its own
- * stage-2 tables and VMID, the CPUs the root cell has parked (Linux took
- * them offline with PSCI CPU_OFF) and the memory its config names; what it
- * does not share with the root is unmapped from the root's stage 2. Its
- * CPUs stay parked in the SHUT_DOWN state until CELL_START exists.
+ * Non-root cells: create, set loadable, start and destroy. A new cell gets
+ * its own stage-2 tables and VMID, the CPUs the root cell has parked (Linux
+ * took them offline with PSCI CPU_OFF) and the memory its config names;
+ * what it does not share with the root is unmapped from the root's stage 2.
+ *
+ * Lifecycle: create leaves the cell SHUT_DOWN with its CPUs parked.
+ * SET_LOADABLE lends the LOADABLE regions back to the root so its driver
+ * can copy images in; START takes them back, fills the comm region and
+ * releases the lowest CPU at cpu_reset_address (the others wait for PSCI
+ * CPU_ON from inside the cell). A CPU running cell code cannot be stopped
+ * from here yet (no cross-CPU request exists), so SET_LOADABLE, START and
+ * DESTROY refuse with -EBUSY until every CPU of the cell has powered off.
  *
  * Interrupts: no SPI changes owner yet (the root's irq_bitmap is left as
- * it is); routing a cell's SPIs comes with CELL_START, and so does access
- * to its CPUs' redistributor frames (a GICR grant region is mapped around
- * them, the frames stay unmapped). The distributor traps as for the root.
+ * it is), and a cell reaches no redistributor frame (a GICR grant region is
+ * mapped around them). The distributor traps as for the root.
  *
  * Everything here runs on a root CPU with hv.lock held.
  */
@@ -260,6 +266,18 @@ static int root_remap(u64 start, u64 size)
 	return ret;
 }
 
+/* Regions the root gets back while the cell is loadable. */
+static bool loadable(const struct cell_abi_memory *m)
+{
+	return exclusive(m) && (m->flags & CELL_ABI_MEM_LOADABLE);
+}
+
+/* A LOADABLE region the root holds right now. */
+static bool lent(const struct cell *c, const struct cell_abi_memory *m)
+{
+	return c->loadable && loadable(m);
+}
+
 /* Hand the first 'n' exclusive regions of c back to the root. */
 static int root_regain(struct cell *c, unsigned int n)
 {
@@ -268,7 +286,7 @@ static int root_regain(struct cell *c, unsigned int n)
 	int ret = 0;
 
 	for (i = 0; i < n; i++)
-		if (exclusive(&m[i]))
+		if (exclusive(&m[i]) && !lent(c, &m[i]))
 			ret = root_remap(m[i].phys_start, m[i].size) ?: ret;
 	return ret;
 }
@@ -297,6 +315,18 @@ static bool name_taken(const struct cell_abi_cell_desc *cfg)
 			return true;
 	}
 	return false;
+}
+
+/*
+ * Give a parked CPU to another cell. It forgets its failure and its
+ * statistics; its VTTBR follows when it is next released (cpu_park()).
+ */
+static void move_cpu(struct per_cpu *pc, struct cell *c)
+{
+	pc->cell = c;
+	if (READ_ONCE(pc->state) == CPU_FAILED)
+		WRITE_ONCE(pc->state, CPU_OFF);
+	memset(pc->stats, 0, sizeof(pc->stats));
 }
 
 static long do_create(u64 config_pa)
@@ -359,7 +389,7 @@ static long do_create(u64 config_pa)
 	c->cpu_set = set;
 	for (cpu = 0; cpu < hv_header.max_cpus; cpu++)
 		if (set & BIT(cpu))
-			per_cpu(cpu)->cell = c;
+			move_cpu(per_cpu(cpu), c);
 	c->state = CELL_ABI_CELL_SHUT_DOWN;
 	hv.num_cells++;
 	printk("created cell \"%s\" (id %u, CPUs %llx)\n", cfg->name, id,
@@ -377,29 +407,227 @@ long cell_create(u64 config_pa)
 	return ret;
 }
 
+/*
+ * The first CPU of c that is not parked (running cell code or released
+ * and about to), or -1. Only a cell's own CPUs change that, and they can
+ * only stop, so a -1 stays true while hv.lock is held.
+ */
+static int running_cpu(const struct cell *c)
+{
+	unsigned int cpu;
+	u32 state;
+
+	for (cpu = 0; cpu < hv_header.max_cpus; cpu++) {
+		if (!(c->cpu_set & BIT(cpu)))
+			continue;
+		state = READ_ONCE(per_cpu(cpu)->state);
+		if (state == CPU_RUNNING || state == CPU_ON_PENDING)
+			return cpu;
+	}
+	return -1;
+}
+
+/* Look up a non-root cell whose CPUs are all parked, for 'what'. */
+static struct cell *parked_cell(unsigned long id, const char *what, long *err)
+{
+	struct cell *c = id ? cell_find(id) : NULL;
+	int cpu;
+
+	*err = id ? -ENOENT : -EINVAL;
+	if (!c)
+		return NULL;
+	cpu = running_cpu(c);
+	if (cpu >= 0) {
+		printk("cell %s: \"%s\" still runs on CPU %d; a running cell cannot be stopped "
+		       "yet, its CPUs must power off (PSCI CPU_OFF) first\n",
+		       what, c->config->name, cpu);
+		*err = -EBUSY;
+		return NULL;
+	}
+	return c;
+}
+
+/*
+ * Lend the LOADABLE regions to the root (map them back, identity as in the
+ * root config) or take them back (unmap). On failure the regions already
+ * handled are turned back, so the root ends as it was.
+ */
+static int root_loan(struct cell *c, bool lend)
+{
+	const struct cell_abi_memory *m = cfg_mem(c->config);
+	unsigned int i, j;
+	int err = 0;
+
+	for (i = 0; i < c->config->num_memory_regions && !err; i++)
+		if (loadable(&m[i]))
+			err = lend ? root_remap(m[i].phys_start, m[i].size) :
+				     s2_unmap(&hv.root_cell, m[i].phys_start, m[i].size);
+	if (!err)
+		return 0;
+	printk("cell \"%s\": region %u: %s the root failed (%d)\n", c->config->name, i - 1,
+	       lend ? "lending it to" : "taking it back from", err);
+	for (j = 0; j < i; j++)
+		if (loadable(&m[j])) {
+			if (lend)
+				s2_unmap(&hv.root_cell, m[j].phys_start, m[j].size);
+			else
+				root_remap(m[j].phys_start, m[j].size);
+		}
+	return err;
+}
+
+static long do_set_loadable(struct cell *c)
+{
+	int err;
+
+	if (!c->loadable) {
+		err = root_loan(c, true);
+		if (err)
+			return err;
+		c->loadable = true;
+	}
+	c->state = CELL_ABI_CELL_SHUT_DOWN;
+	return 0;
+}
+
+long cell_set_loadable(unsigned long id)
+{
+	struct cell *c;
+	long ret;
+
+	spin_lock(&hv.lock);
+	c = parked_cell(id, "set loadable", &ret);
+	if (c)
+		ret = do_set_loadable(c);
+	spin_unlock(&hv.lock);
+	return ret;
+}
+
+/* The reset address must be code the cell can fetch: inside its RAM. */
+static bool reset_address_ok(const struct cell *c)
+{
+	const struct cell_abi_memory *m = cfg_mem(c->config);
+	u64 pc = c->config->cpu_reset_address;
+	unsigned int i;
+
+	if (pc & 3)
+		return false;
+	for (i = 0; i < c->config->num_memory_regions; i++)
+		if (!(m[i].flags & (CELL_ABI_MEM_IO | CELL_ABI_MEM_COMM_REGION)) &&
+		    pc >= m[i].virt_start && pc - m[i].virt_start < m[i].size)
+			return true;
+	return false;
+}
+
+/*
+ * The comm region as upstream inmates expect it: they check signature and
+ * revision first and take their console and GIC addresses from it. The
+ * cell reads it with its MMU off (non-cacheable), so clean it to PoC.
+ */
+static void comm_init(struct cell *c)
+{
+	const struct cell_abi_platform_info *p = &hv.config->platform_info;
+	struct cell_abi_comm_region_arm *comm = c->comm_page;
+
+	if (!comm)
+		return;
+	memset(comm, 0, PAGE_SIZE);
+	memcpy(comm->signature, CELL_ABI_COMM_SIGNATURE, sizeof(comm->signature));
+	comm->revision = CELL_ABI_COMM_REVISION;
+	comm->cell_state = CELL_ABI_CELL_RUNNING;
+	if (c->config->flags & CELL_ABI_CELL_VIRTUAL_CONSOLE_PERMITTED)
+		comm->flags |= CELL_ABI_COMM_FLAG_DBG_PUTC_PERMITTED;
+	if (c->config->flags & CELL_ABI_CELL_VIRTUAL_CONSOLE_ACTIVE)
+		comm->flags |= CELL_ABI_COMM_FLAG_DBG_PUTC_ACTIVE;
+	comm->console = c->config->console;
+	comm->pci_mmconfig_base = p->pci_mmconfig_base;
+	comm->gic_version = p->arm.gic_version;
+	comm->gicd_base = p->arm.gicd_base;
+	comm->gicc_base = p->arm.gicc_base;
+	comm->gicr_base = p->arm.gicr_base;
+	comm->vpci_irq_base = c->config->vpci_irq_base;
+	dcache_clean_range((u64)comm, PAGE_SIZE);
+}
+
+static long do_start(struct cell *c)
+{
+	struct per_cpu *first = NULL;
+	unsigned int cpu;
+	int err;
+
+	if (!reset_address_ok(c)) {
+		printk("cell start: \"%s\": cpu_reset_address %llx is not in the cell's RAM "
+		       "(or not 4-byte aligned)\n", c->config->name,
+		       (unsigned long long)c->config->cpu_reset_address);
+		return -EINVAL;
+	}
+	if (c->loadable) {
+		err = root_loan(c, false);
+		if (err)
+			return err;
+		c->loadable = false;
+	}
+	comm_init(c);
+	for (cpu = 0; cpu < hv_header.max_cpus; cpu++) {
+		if (!(c->cpu_set & BIT(cpu)))
+			continue;
+		/* a restart gives failed CPUs a new chance */
+		if (READ_ONCE(per_cpu(cpu)->state) == CPU_FAILED)
+			WRITE_ONCE(per_cpu(cpu)->state, CPU_OFF);
+		if (!first)
+			first = per_cpu(cpu);
+	}
+	first->on_entry = c->config->cpu_reset_address;
+	first->on_context = 0;
+	c->state = CELL_ABI_CELL_RUNNING;
+	__atomic_store_n(&first->state, CPU_ON_PENDING, __ATOMIC_RELEASE);
+	dsb(ish);
+	sev();
+	printk("started cell \"%s\" at %llx on CPU %u\n", c->config->name,
+	       (unsigned long long)first->on_entry, first->cpu_id);
+	return 0;
+}
+
+long cell_start(unsigned long id)
+{
+	struct cell *c;
+	long ret;
+
+	spin_lock(&hv.lock);
+	c = parked_cell(id, "start", &ret);
+	if (c)
+		ret = do_start(c);
+	spin_unlock(&hv.lock);
+	return ret;
+}
+
+/*
+ * Destroy hands memory and CPUs back to the root. Once the cell is freed
+ * it succeeds: a root region that cannot be re-mapped is reported on the
+ * console, but the driver must take the CPUs back all the same.
+ */
 long cell_destroy(unsigned long id)
 {
 	struct cell *c;
 	unsigned int cpu;
 	long ret;
 
-	if (id == 0)
-		return -EINVAL;
 	spin_lock(&hv.lock);
-	c = cell_find(id);
+	c = parked_cell(id, "destroy", &ret);
 	if (!c) {
 		spin_unlock(&hv.lock);
-		return -ENOENT;
+		return ret;
 	}
 	/* the memory first: the root must not run on CPUs before it has it back */
-	ret = root_regain(c, c->config->num_memory_regions);
+	if (root_regain(c, c->config->num_memory_regions))
+		printk("destroy of \"%s\": the root lacks part of its memory\n", c->config->name);
 	for (cpu = 0; cpu < hv_header.max_cpus; cpu++)
 		if (c->cpu_set & BIT(cpu))
-			per_cpu(cpu)->cell = &hv.root_cell;
+			move_cpu(per_cpu(cpu), &hv.root_cell);
 	hv.root_cell.cpu_set |= c->cpu_set;
 	printk("destroyed cell \"%s\" (id %u)\n", c->config->name, c->id);
 	cell_release(c);
 	hv.num_cells--;
 	spin_unlock(&hv.lock);
-	return ret;
+	return 0;
 }

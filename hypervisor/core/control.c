@@ -1,8 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The root cell, hypercalls and CPU parking. Non-root cells are created and
- * destroyed in cell.c; CELL_START and SET_LOADABLE answer -ENOSYS until
- * inmates can be loaded and started.
+ * The root cell, hypercalls and CPU parking. The lifecycle of non-root
+ * cells (create, set loadable, start, destroy) is in cell.c.
  */
 #include <hv/hv.h>
 #include <hv/arm64.h>
@@ -119,8 +118,10 @@ int cell_init_root(struct cell *c, const struct cell_abi_cell_desc *cfg)
 }
 
 /*
- * Park a CPU at EL2 until PSCI CPU_ON hands it an entry point (failed CPUs
- * stay parked). Returns with the guest frame reset to that entry.
+ * Park a CPU at EL2 until PSCI CPU_ON or CELL_START hands it an entry point
+ * (failed CPUs stay parked until their cell restarts or gives them back).
+ * Returns with the guest frame reset to that entry, in whatever cell owns
+ * the CPU by then: this is the one way into a cell.
  */
 void cpu_park(struct per_cpu *pc, struct regs *r, bool failed)
 {
@@ -223,10 +224,9 @@ long hypercall(struct per_cpu *pc, struct regs *r)
 	case CELL_ABI_HC_CELL_DESTROY:
 		return pc->cell == &hv.root_cell ? cell_destroy(a1) : -EPERM;
 	case CELL_ABI_HC_CELL_START:
+		return pc->cell == &hv.root_cell ? cell_start(a1) : -EPERM;
 	case CELL_ABI_HC_CELL_SET_LOADABLE:
-		if (pc->cell != &hv.root_cell)
-			return -EPERM;
-		return -ENOSYS;
+		return pc->cell == &hv.root_cell ? cell_set_loadable(a1) : -EPERM;
 	default:
 		return -ENOSYS;
 	}

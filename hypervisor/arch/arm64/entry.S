@@ -234,3 +234,17 @@ dcache_inval_range:
 	.global	dcache_clean_range
 dcache_clean_range:
 	dcache_op civac
+
+/*
+ * Zero the FP/SIMD registers, FPCR and FPSR between owners of a CPU. The
+ * C code never touches them (-mgeneral-regs-only), so only assembly can.
+ */
+	.global	fpsimd_reset
+fpsimd_reset:
+	.irp	n, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, \
+		16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31
+	movi	v\n\().2d, #0
+	.endr
+	msr	fpcr, xzr
+	msr	fpsr, xzr
+	ret

@@ -45,6 +45,7 @@ struct cell {
 	/* non-root cells: the config copy and comm page (pool pages) */
 	unsigned int config_pages;
 	void *comm_page;
+	bool loadable;		/* LOADABLE regions are lent back to the root */
 };
 
 #define HV_MAX_CELLS		8	/* the root included */
@@ -169,12 +170,16 @@ int map_gicr_grant(struct cell *c, const struct cell_abi_memory *m, unsigned int
 /* cell.c */
 long cell_create(u64 config_pa);
 long cell_destroy(unsigned long id);
+long cell_set_loadable(unsigned long id);
+long cell_start(unsigned long id);
 struct cell *cell_find(unsigned long id);
 
 /* arch */
 void arch_cpu_shutdown(struct per_cpu *pc);
 int arch_cpu_init(struct per_cpu *pc);
 void arch_reset_el1(struct per_cpu *pc, struct regs *r, u64 entry, u64 ctx);
+void arch_inject_abort(struct per_cpu *pc, u64 esr);
+void fpsimd_reset(void);
 void __attribute__((noreturn)) hv_leave_el2(struct regs *r, u64 vbar);
 void dcache_inval_range(u64 start, u64 size);
 void dcache_clean_range(u64 start, u64 size);
