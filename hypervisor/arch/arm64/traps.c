@@ -14,8 +14,60 @@
 	 ((u64)(crn) << 10) | ((u64)(crm) << 1))
 #define ISS_ICC_SGI1R		SYSREG_ISS(3, 0, 12, 11, 5)
 
+#define ESR_IL			BIT(25)
+#define ESR_WNR			BIT(6)
+#define FSC_EXTERNAL_ABORT	0x10
+#define SPSR_MODE_MASK		0xfUL
+#define SPSR_EL0T		0x0UL
+#define SPSR_SPX		BIT(0)
+#define SPSR_PAN		BIT(22)
+#define SCTLR_EL1_SPAN		BIT(23)
+
+/*
+ * Report a stage-2 abort to the guest as a synchronous external abort, as
+ * a bus that refuses the access would: the root's Linux then kills the
+ * process (SIGBUS) or reports a kernel bug instead of losing a CPU.
+ */
+static void inject_abort(u64 esr)
+{
+	u64 spsr = read_sysreg(spsr_el2), vbar = read_sysreg(vbar_el1);
+	bool from_el0 = (spsr & SPSR_MODE_MASK) == SPSR_EL0T;
+	u64 ec = ESR_EC(esr) + (from_el0 ? 0 : 1);	/* lower EL -> same EL class */
+	u64 pstate = SPSR_EL1H_DAIF, offset;
+
+	if (from_el0)
+		offset = 0x400;		/* lower EL, AArch64 */
+	else
+		offset = spsr & SPSR_SPX ? 0x200 : 0x000;
+	if (((read_sysreg(id_aa64mmfr1_el1) >> 20) & 0xf) &&
+	    !(read_sysreg(sctlr_el1) & SCTLR_EL1_SPAN))
+		pstate |= SPSR_PAN;
+	write_sysreg(esr_el1, ec << 26 | ESR_IL | (ec >= EC_DABT_LOW ? esr & ESR_WNR : 0) |
+			      FSC_EXTERNAL_ABORT);
+	write_sysreg(far_el1, read_sysreg(far_el2));
+	write_sysreg(elr_el1, read_sysreg(elr_el2));
+	write_sysreg(spsr_el1, spsr);
+	write_sysreg(elr_el2, vbar + offset);
+	write_sysreg(spsr_el2, pstate);
+}
+
+/*
+ * An exit nothing handles. The root cell is Linux and must keep its CPUs:
+ * its stray memory accesses (into memory a cell holds, say) get an
+ * external abort. A non-root cell's CPU is parked as failed.
+ */
 static void guest_fault(struct per_cpu *pc, struct regs *r, const char *what, u64 esr)
 {
+	if (pc->cell == &hv.root_cell &&
+	    (ESR_EC(esr) == EC_DABT_LOW || ESR_EC(esr) == EC_IABT_LOW)) {
+		printk_uart("CPU %u: root cell access to IPA %llx (ELR %llx) refused with an external abort\n",
+			    pc->cpu_id,
+			    (unsigned long long)((read_sysreg(hpfar_el2) >> 4) << 12 |
+						 (read_sysreg(far_el2) & 0xfff)),
+			    (unsigned long long)read_sysreg(elr_el2));
+		inject_abort(esr);
+		return;
+	}
 	printk_uart("CPU %u: unhandled %s: ESR %llx ELR %llx FAR %llx HPFAR %llx, parking\n",
 	       pc->cpu_id, what, (unsigned long long)esr,
 	       (unsigned long long)read_sysreg(elr_el2),
