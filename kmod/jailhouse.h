@@ -20,6 +20,8 @@ struct jh_cell {
 	unsigned int id;
 	char name[CELL_ABI_NAME_LEN];
 	cpumask_t cpus;		/* current; jh_lock */
+	/* non-root cells: the config as created, for checking loads */
+	struct cell_abi_cell_desc *config;
 };
 
 /* Driver state; every field is protected by jh_lock. */

@@ -627,12 +627,12 @@ static int jh_cell_create(struct cell_abi_ioctl_cell_create __user *uarg)
 		jh_hypercall(CELL_ABI_HC_CELL_DESTROY, id, 0);
 		goto out_online;
 	}
+	cell->config = cfg;
 	jh.cells[id] = cell;
 	cpumask_andnot(&jh.cells[0]->cpus, &jh.cells[0]->cpus, &cpus);
 	mutex_unlock(&jh_lock);
 	pr_info("cell \"%s\" created (id %ld, CPUs %*pbl)\n", cfg->name, id,
 		cpumask_pr_args(&cpus));
-	kfree(cfg);
 	return 0;
 
 out_online:
@@ -681,6 +681,11 @@ static int jh_cell_destroy(struct cell_abi_ioctl_cell_id __user *uarg)
 		goto out;
 	}
 	err = jh_hypercall(CELL_ABI_HC_CELL_DESTROY, cell->id, 0);
+	if (err == -EBUSY) {
+		pr_err("cell destroy: \"%s\" has a CPU running; a running cell cannot be stopped yet (its CPUs must power off first)\n",
+		       cell->name);
+		goto out;
+	}
 	if (err) {
 		pr_err("cell destroy: \"%s\" refused by the hypervisor (%ld)\n", cell->name, err);
 		goto out;
@@ -689,9 +694,200 @@ static int jh_cell_destroy(struct cell_abi_ioctl_cell_id __user *uarg)
 	cpumask_copy(&cpus, &cell->cpus);
 	cpumask_or(&jh.cells[0]->cpus, &jh.cells[0]->cpus, &cpus);
 	pr_info("cell \"%s\" destroyed\n", cell->name);
+	kfree(cell->config);
 	jh_sysfs_cell_remove(cell);
 	online_cpus(&cpus);
 out:
+	mutex_unlock(&jh_lock);
+	return err;
+}
+
+/* A non-root cell named by an ioctl argument; jh_lock held. */
+static struct jh_cell *find_inmate(const struct cell_abi_ioctl_cell_id *cid, const char *what,
+				   int *err)
+{
+	struct jh_cell *cell;
+
+	*err = -EINVAL;
+	if (!jh.enabled) {
+		pr_err("%s: hypervisor not enabled\n", what);
+		return NULL;
+	}
+	cell = find_cell(cid);
+	if (!cell) {
+		*err = -ENOENT;
+		return NULL;
+	}
+	if (cell->id == 0) {
+		pr_err("%s: not possible on the root cell\n", what);
+		return NULL;
+	}
+	return cell;
+}
+
+static const struct cell_abi_memory *cell_mem(const struct cell_abi_cell_desc *c)
+{
+	return (const void *)((const u8 *)(c + 1) + c->cpu_set_size);
+}
+
+/*
+ * The LOADABLE region of the cell config that holds all of an image, as
+ * (guest-physical) target and size say; NULL after a message otherwise.
+ */
+static const struct cell_abi_memory *image_region(const struct jh_cell *cell, unsigned int n,
+						  const struct cell_abi_ioctl_preload_image *img,
+						  int *err)
+{
+	const struct cell_abi_memory *m = cell_mem(cell->config);
+	u64 target = img->target_address, off;
+	unsigned int i;
+
+	for (i = 0; i < cell->config->num_memory_regions; i++) {
+		if (!(m[i].flags & CELL_ABI_MEM_LOADABLE) || target < m[i].virt_start ||
+		    target - m[i].virt_start >= m[i].size)
+			continue;
+		off = target - m[i].virt_start;
+		if (img->size > m[i].size) {
+			pr_err("cell load: \"%s\" image %u: %llu bytes, larger than LOADABLE region %u (%#llx+%#llx)\n",
+			       cell->name, n, img->size, i, m[i].virt_start, m[i].size);
+			*err = -EFBIG;
+			return NULL;
+		}
+		if (img->size > m[i].size - off) {
+			pr_err("cell load: \"%s\" image %u (%#llx+%#llx) runs past the end of LOADABLE region %u (%#llx+%#llx)\n",
+			       cell->name, n, target, img->size, i, m[i].virt_start, m[i].size);
+			*err = -EINVAL;
+			return NULL;
+		}
+		return &m[i];
+	}
+	pr_err("cell load: \"%s\" image %u: target %#llx is in no LOADABLE region of the cell\n",
+	       cell->name, n, target);
+	*err = -EINVAL;
+	return NULL;
+}
+
+#define JH_LOAD_CHUNK		(1UL << 20)
+#define JH_MAX_IMAGES		256
+
+/*
+ * Copy one image to physical memory the root holds while the cell is
+ * loadable. The cell starts with its MMU off and reads around the caches,
+ * so each chunk is cleaned to the point of coherency.
+ */
+static int copy_image(const struct cell_abi_ioctl_preload_image *img, phys_addr_t phys)
+{
+	const char __user *src = u64_to_user_ptr(img->source_address);
+	u64 done = 0, n;
+	void *dst;
+
+	while (done < img->size) {
+		n = min_t(u64, img->size - done, JH_LOAD_CHUNK - ((phys + done) & (JH_LOAD_CHUNK - 1)));
+		dst = memremap(phys + done, n, MEMREMAP_WB);
+		if (!dst)
+			return -ENOMEM;
+		if (copy_from_user(dst, src + done, n)) {
+			memunmap(dst);
+			return -EFAULT;
+		}
+		dcache_clean_inval(dst, n);
+		memunmap(dst);
+		done += n;
+		if (fatal_signal_pending(current))
+			return -EINTR;
+		cond_resched();
+	}
+	return 0;
+}
+
+/*
+ * CELL_LOAD: stop the cell (SET_LOADABLE: its LOADABLE regions go back to
+ * the root) and copy the images in. No images is upstream's "cell
+ * shutdown". Every target is checked before the cell is touched.
+ */
+static int jh_cell_load(struct cell_abi_ioctl_cell_load __user *uarg)
+{
+	struct cell_abi_ioctl_preload_image *img = NULL;
+	const struct cell_abi_memory *m;
+	struct cell_abi_ioctl_cell_load arg;
+	struct jh_cell *cell;
+	unsigned int i;
+	long ret;
+	int err;
+
+	if (copy_from_user(&arg, uarg, sizeof(arg)))
+		return -EFAULT;
+	arg.cell_id.name[sizeof(arg.cell_id.name) - 1] = 0;
+	if (arg.num_preload_images > JH_MAX_IMAGES) {
+		pr_err("cell load: %u images, at most %u\n", arg.num_preload_images, JH_MAX_IMAGES);
+		return -E2BIG;
+	}
+	if (arg.num_preload_images) {
+		img = memdup_user(uarg->image, arg.num_preload_images * sizeof(*img));
+		if (IS_ERR(img))
+			return PTR_ERR(img);
+	}
+	mutex_lock(&jh_lock);
+	cell = find_inmate(&arg.cell_id, "cell load", &err);
+	if (!cell)
+		goto out;
+	err = 0;
+	for (i = 0; i < arg.num_preload_images; i++)
+		if (!image_region(cell, i, &img[i], &err))
+			goto out;
+	ret = jh_hypercall(CELL_ABI_HC_CELL_SET_LOADABLE, cell->id, 0);
+	if (ret) {
+		err = ret;
+		if (ret == -EBUSY)
+			pr_err("cell %s: \"%s\" has a CPU running; a running cell cannot be stopped yet\n",
+			       arg.num_preload_images ? "load" : "shutdown", cell->name);
+		else
+			pr_err("cell load: \"%s\": the hypervisor refused to make it loadable (%d)\n",
+			       cell->name, err);
+		goto out;
+	}
+	for (i = 0; i < arg.num_preload_images; i++) {
+		m = image_region(cell, i, &img[i], &err);
+		err = copy_image(&img[i], m->phys_start + (img[i].target_address - m->virt_start));
+		if (err) {
+			pr_err("cell load: \"%s\" image %u: copy failed (%d)\n", cell->name, i, err);
+			goto out;
+		}
+	}
+	if (arg.num_preload_images)
+		pr_info("cell \"%s\": %u image(s) loaded\n", cell->name, arg.num_preload_images);
+out:
+	mutex_unlock(&jh_lock);
+	kfree(img);
+	return err;
+}
+
+static int jh_cell_start(struct cell_abi_ioctl_cell_id __user *uarg)
+{
+	struct cell_abi_ioctl_cell_id cid;
+	struct jh_cell *cell;
+	long ret;
+	int err;
+
+	if (copy_from_user(&cid, uarg, sizeof(cid)))
+		return -EFAULT;
+	cid.name[sizeof(cid.name) - 1] = 0;
+	mutex_lock(&jh_lock);
+	cell = find_inmate(&cid, "cell start", &err);
+	if (cell) {
+		ret = jh_hypercall(CELL_ABI_HC_CELL_START, cell->id, 0);
+		err = ret;
+		if (ret == -EBUSY)
+			pr_err("cell start: \"%s\" is running; a running cell cannot be restarted yet\n",
+			       cell->name);
+		else if (ret == -EINVAL)
+			pr_err("cell start: \"%s\": its cpu_reset_address %#llx is not in its RAM\n",
+			       cell->name, cell->config->cpu_reset_address);
+		else if (ret)
+			pr_err("cell start: \"%s\" refused by the hypervisor (%d)\n", cell->name, err);
+		else
+			pr_info("cell \"%s\" started\n", cell->name);
+	}
 	mutex_unlock(&jh_lock);
 	return err;
 }
@@ -713,9 +909,9 @@ static long jh_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 	case CELL_ABI_IOCTL_CELL_DESTROY:
 		return jh_cell_destroy((void __user *)arg);
 	case CELL_ABI_IOCTL_CELL_LOAD:
+		return jh_cell_load((void __user *)arg);
 	case CELL_ABI_IOCTL_CELL_START:
-		/* loading and starting inmates is not implemented yet */
-		return -ENOSYS;
+		return jh_cell_start((void __user *)arg);
 	default:
 		return -EINVAL;
 	}

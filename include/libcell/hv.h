@@ -153,6 +153,10 @@ CELL_API int cell_hv_cell_create_config(cell_hv *hv, const cell_config *cfg);
 
 /**
  * @brief Stop a cell and load images into its loadable memory.
+ *
+ * The driver checks every image first, then makes the cell loadable (its
+ * LOADABLE regions go back to the root, state "shut down") and copies the
+ * images in order, so a later image overwrites an earlier one.
  * @param hv handle.
  * @param id cell id (when @p name is NULL).
  * @param name cell name, or NULL.
@@ -160,16 +164,30 @@ CELL_API int cell_hv_cell_create_config(cell_hv *hv, const cell_config *cfg);
  * @param images @p count images (borrowed); @p count 0 only stops the cell
  *        (that is cell_hv_cell_shutdown()).
  * @return 0; -EINVAL (NULL, bad id/name, image without data); driver
- *         errors: -ENOENT (no such cell), -EINVAL (target not in a loadable
- *         region), -EPERM, -ENOSYS, -ENOTTY; -ENOMEM.
+ *         errors: -ENOENT (no such cell), -EINVAL (the root cell; a target
+ *         in no LOADABLE region, or an image running past its end),
+ *         -EFBIG (an image larger than its region), -EBUSY (a CPU of the
+ *         cell still runs: running cells cannot be stopped yet), -E2BIG
+ *         (more than 256 images), -EPERM, -ENOSYS, -ENOTTY; -ENOMEM.
  */
 CELL_API int cell_hv_cell_load(cell_hv *hv, int32_t id, const char *name,
 			       const struct cell_hv_image *images, uint32_t count);
 
-/** @brief Start (or restart) a loaded cell. @return as cell_hv_cell_load(). */
+/**
+ * @brief Start (or restart) a loaded cell.
+ *
+ * Its lowest CPU starts at the config's cpu_reset_address in EL1 with the
+ * MMU off; the comm region is filled anew.
+ * @return 0; -ENOENT (no such cell); -EINVAL (the root cell, or a
+ *         cpu_reset_address outside the cell's RAM); -EBUSY (a CPU of the
+ *         cell still runs); -EPERM, -ENOSYS, -ENOTTY.
+ */
 CELL_API int cell_hv_cell_start(cell_hv *hv, int32_t id, const char *name);
 
-/** @brief Stop a cell, keeping it (CELL_LOAD with no image). */
+/**
+ * @brief Stop a cell, keeping it (CELL_LOAD with no image).
+ * @return as cell_hv_cell_load(); -EBUSY while a CPU of the cell runs.
+ */
 CELL_API int cell_hv_cell_shutdown(cell_hv *hv, int32_t id, const char *name);
 
 /** @brief Destroy a non-root cell, giving its resources back to the root. */

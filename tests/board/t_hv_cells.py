@@ -4,12 +4,14 @@
 create/destroy with the qemu-virt Linux inmate config.
 
 Create must work: the new cell is listed "shut down" with CPUs 2-3, Linux
-gives those CPUs up, the root keeps 0-1. Loading and starting an inmate is
-not implemented yet, so load/start/shutdown must fail cleanly with ENOSYS
-(cellctl: "Function not implemented"). A second create under the same
-name and a disable while the cell exists are refused. Destroy hands the
-CPUs back to Linux and the hypervisor's page pool usage returns to its
-figure before the create, also over five create/destroy cycles.
+gives those CPUs up, the root keeps 0-1. A load into its LOADABLE RAM
+works; start is refused (EINVAL: the config's cpu_reset_address 0 is not in
+the cell's RAM, see t_hv_inmate for cells that run); shutdown of the
+never-started cell works. A second create under the same name and a
+disable while the cell exists are refused. Destroy, with the RAM still
+lent to the root by the load, hands the CPUs back to Linux and the
+hypervisor's page pool usage returns to its figure before the create, also
+over five create/destroy cycles.
 """
 
 from harness import Test, SYSFS, enable_root, linux_healthy, sysfs_int
@@ -19,7 +21,6 @@ t = Test("hv_cells")
 t.need_hv_stack()
 t.need_config("linux-inmate")
 
-ENOSYS = "Function not implemented"
 CYCLES = 5
 
 
@@ -98,12 +99,13 @@ def body(t):
                 "disable refused while a non-root cell exists (EBUSY)")
         t.check(b.run("cat %s/enabled" % SYSFS) == "1", "hypervisor still enabled")
         # Any bytes do for a load into the inmate's RAM at 0x70000000.
-        refused(t, b, "cellctl cell load linux-inmate %s@0x70000000" % INMATE, ENOSYS,
-                "cell load: not implemented yet, refused cleanly")
-        refused(t, b, "cellctl cell start linux-inmate", ENOSYS,
-                "cell start: not implemented yet, refused cleanly")
-        refused(t, b, "cellctl cell shutdown linux-inmate", ENOSYS,
-                "cell shutdown: not implemented yet, refused cleanly")
+        rc, out = b.run_rc("cellctl cell load linux-inmate %s@0x70000000" % INMATE, timeout=60)
+        t.check(rc == 0, "cell load into the LOADABLE RAM", out)
+        refused(t, b, "cellctl cell start linux-inmate", "Invalid argument",
+                "cell start refused: cpu_reset_address 0 is not in the cell's RAM (EINVAL)")
+        rc, out = b.run_rc("cellctl cell shutdown linux-inmate", timeout=60)
+        t.check(rc == 0, "cell shutdown of the never-started cell", out)
+        t.check(cell_listed(t, b) == cid, "still listed shut down, same id")
         if destroy(t, b, "cell destroy linux-inmate"):
             t.check("linux-inmate" not in b.run("cellctl cell list"), "cell gone after destroy")
             t.check(b.run("cat /sys/devices/system/cpu/online") == "0-3",
