@@ -49,6 +49,23 @@ def map_names(path):
     return names
 
 
+def strip_bodies(text):
+    """Drop what is inside top-level braces: the statements of a static
+    inline function's body are not declarations. "{};" stays in their
+    place, ending the statement that opened them."""
+    out, depth = [], 0
+    for ch in text:
+        if ch == "{":
+            depth += 1
+        elif ch == "}":
+            depth -= 1
+            if depth == 0:
+                out.append("{};")
+        elif depth == 0:
+            out.append(ch)
+    return "".join(out)
+
+
 def header_decls(include_dir):
     """(CELL_API functions, cell_ functions declared without CELL_API)."""
     api, bare = {}, {}
@@ -61,6 +78,7 @@ def header_decls(include_dir):
             text = re.sub(r"/\*.*?\*/", " ", text, flags=re.S)
             text = re.sub(r"//[^\n]*", " ", text)
             text = re.sub(r"^\s*#[^\n]*(\\\n[^\n]*)*", " ", text, flags=re.M)
+            text = strip_bodies(text)
             # Split into top-level statements; a prototype is one that has a
             # cell_ name directly followed by "(".
             for stmt in text.split(";"):
