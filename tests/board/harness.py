@@ -64,6 +64,10 @@ class Test:
         if name not in self.state.get("configs", []):
             skip("no %s.cell: %s" % (name, self.state.get("configs_note") or "not encoded"))
 
+    def need_inmate(self, name):
+        if name not in self.state.get("inmates", []):
+            skip("no demo inmate %s.bin (inmates/ not built: no aarch64 cross compiler?)" % name)
+
     def need_hv_stack(self):
         """Module, hypervisor image and the qemu-virt root config."""
         self.need_kmod()

@@ -14,11 +14,14 @@ usage: prepare.py --src SRC --out OUT [--native-build DIR]
 4. The hypervisor image: $LIBCELL_HV_IMAGE, else NATIVE/hypervisor/
    jailhouse.bin, else the arm64 tree's hypervisor* targets are built and
    OUT/arm64/hypervisor/jailhouse.bin taken.
+4a. The demo inmates (inmates/demos -> NAME.bin): the native build's, else
+   the arm64 tree's "inmates" target.
 5. qemu-virt configs: each examples/configs/qemu-virt/*.json encoded with
    the native cellctl ("cellctl config encode IN -o OUT") when it can; the
    root config must pass "cellctl config check", alone and with the others.
 6. The initramfs OUT/initrd.cpio.gz (busybox, /init, NIC modules, cellctl,
-   the module, /lib/firmware/jailhouse.bin, configs, and the static arm64
+   the module, /lib/firmware/jailhouse.bin, configs, the demo inmates in
+   /usr/share/libcell/inmates, and the static arm64
    test helpers built from tests/board/guest/*.c into /usr/bin).
 
 state.json records what is present, so tests skip (77) with a reason when
@@ -134,6 +137,19 @@ def find_hv_image(out, native):
     return c if os.path.isfile(c) else None
 
 
+def find_inmates(out, native):
+    """{name: path} of the demo inmate images, built like the hypervisor."""
+    d = os.path.join(native, "inmates") if native else ""
+    if not glob.glob(os.path.join(d, "*.bin")):
+        b = os.path.join(out, "arm64")
+        names = re.findall(r"^\.\.\. (\S+)", run(["cmake", "--build", b, "--target", "help"]), re.M)
+        if "inmates" in names:
+            run(["cmake", "--build", b, "-j2", "--target", "inmates"])
+        d = os.path.join(b, "inmates")
+    return {os.path.splitext(os.path.basename(p))[0]: p
+            for p in sorted(glob.glob(os.path.join(d, "*.bin")))}
+
+
 def encode_configs(src, out, native):
     """Encode examples/configs/qemu-virt/*.json; return (dict name->path, note)."""
     jsons = sorted(glob.glob(os.path.join(src, "examples", "configs", "qemu-virt", "*.json")))
@@ -170,7 +186,7 @@ def encode_configs(src, out, native):
     return res, "; ".join(notes) or None
 
 
-def build_initrd(out, env, cellctl, kos, hv, configs, helpers):
+def build_initrd(out, env, cellctl, kos, hv, configs, helpers, inmates):
     a = initramfs.Archive()
     a.add_file("bin/busybox", env["BUSYBOX"], 0o755)
     a.add_file("init", os.path.join(HERE, "init"), 0o755)
@@ -186,6 +202,8 @@ def build_initrd(out, env, cellctl, kos, hv, configs, helpers):
         a.add_file("etc/libcell/%s.cell" % name, path, 0o644)
     for name, path in helpers.items():
         a.add_file("usr/bin/" + name, path, 0o755)
+    for name, path in inmates.items():
+        a.add_file("usr/share/libcell/inmates/%s.bin" % name, path, 0o644)
     path = os.path.join(out, "initrd.cpio.gz")
     a.write(path)
     return path
@@ -224,13 +242,16 @@ def main():
     configs, cfg_note = encode_configs(src, out, native)
     log("configs: %s%s" % (", ".join(sorted(configs)) or "none",
                            " (%s)" % cfg_note if cfg_note else ""))
+    inmates = find_inmates(out, native)
+    log("inmates: %s" % (", ".join(sorted(inmates)) or "none built"))
     helpers = build_helpers(src, out, env)
-    initrd = build_initrd(out, env, cellctl, kos, hv, configs, helpers)
+    initrd = build_initrd(out, env, cellctl, kos, hv, configs, helpers, inmates)
     log("initramfs: %s (%d bytes)" % (initrd, os.path.getsize(initrd)))
     state = {
         "initrd": initrd, "cellctl_arm64": cellctl, "arm64_build": arm64,
         "kmod": [os.path.basename(k) for k in kos] if kos else [],
         "kmod_note": kmod_note, "hv_image": hv, "configs": sorted(configs),
+        "inmates": sorted(inmates),
         "configs_note": cfg_note, "kver": env["KVER"], "workdir": out,
         "native_build": native, "src": src,
         "setup_seconds": round(t_setup, 2),

@@ -1,0 +1,238 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-2-Clause
+"""Non-root cells run: load and start the bare-metal demo inmate
+(inmates/demos/hello.c, inmate-demo.cell: CPU 1, 2 MiB of RAM at IPA 0).
+
+1. Three create/load/start/destroy cycles: each time the greeting (the
+   CPU's MPIDR, the comm region's signature, revision and GIC fields)
+   appears on the UART and in `cellctl console`, the cell is listed
+   running, its CPU counted the hypercalls and one PSCI call (CPU_OFF), and
+   destroy gives CPU 1 back to Linux and the page pool its figure from
+   before the create. The first cycle also shuts the powered-off cell down
+   (a load with no images) and starts it again from the image left in RAM.
+2. Refused loads (outside any LOADABLE region, across its end, larger than
+   the region) and the start of linux-inmate, whose cpu_reset_address 0 is
+   not in its RAM: each with its own message, CPUs and pool unchanged.
+3. linux-inmate with cpu_reset_address 0x70000000 and a pattern loaded
+   there that starts with "wfi; b .-4": the root reads the pattern back
+   while the cell is loadable; after start the CPU stays in the cell, a
+   root read of that memory gets a bus error (the hypervisor refuses it
+   with an external abort) and start, shutdown, load and destroy of the
+   running cell are refused with EBUSY, changing nothing. Running cells
+   cannot be stopped yet, so this part comes last.
+The root Linux answers pings throughout.
+"""
+
+import re
+
+from harness import Test, SYSFS, enable_root, linux_healthy, sysfs_int
+
+DEMO = "/etc/libcell/inmate-demo.cell"
+HELLO = "/usr/share/libcell/inmates/hello.bin"
+INMATE = "/etc/libcell/linux-inmate.cell"
+FAIL_FAST = r"unhandled .*parking|inmate: unexpected exception|FATAL"
+GREETING = r'hello: CPU MPIDR 80000001, comm region "JHCOMM" revision 2'
+CYCLES = 3
+# "wfi; b .-4" (little endian): a program that never leaves its CPU.
+SPIN = r"\177\040\003\325\377\377\377\027"
+
+t = Test("hv_inmate")
+t.need_hv_stack()
+t.need_config("inmate-demo")
+t.need_config("linux-inmate")
+t.need_inmate("hello")
+
+
+def machine(b):
+    """Online CPUs and pool usage: what a refused operation must not change."""
+    return b.run("cat /sys/devices/system/cpu/online %s/mem_pool_used" % SYSFS).split("\n")
+
+
+def ok_rc(t, b, cmd, what, timeout=60):
+    rc, out = b.run_rc(cmd, timeout=timeout)
+    return t.check(rc == 0, what, "rc=%d: %s" % (rc, out))
+
+
+def refused(t, b, cmd, errno_text, what, before):
+    rc, out = b.run_rc(cmd, timeout=60)
+    t.check(rc == 1 and out.startswith("cellctl: ") and errno_text in out, what,
+            "rc=%d: %s" % (rc, out))
+    after = machine(b)
+    t.check(after == before, "  ... CPUs online and pool usage unchanged",
+            "before %s, after %s" % (before, after))
+
+
+def start_and_greet(t, b, what):
+    """Start inmate-demo from a background job (its output shares the UART
+    with the shell's) and wait for its last line; the greeting's match."""
+    mark = len(b.console)
+    b.run("(sleep 0.3; cellctl cell start inmate-demo; echo rc=$?) > /tmp/start.out 2>&1"
+          " < /dev/null &")
+    last = b.wait_for(r"hello: powering off|" + FAIL_FAST, 60, start=mark,
+                      what="the inmate's last line")
+    lines = b.console[mark:]
+    greeting = [ln for ln in lines if re.search(GREETING, ln)]
+    t.check(last[0] == "hello: powering off" and greeting, what + ": greeting on the UART",
+            "\n".join(lines[-10:]))
+    t.check(any(re.search(r"hello: GICv3 GICD 8000000 GICR 80a0000, flags 3$", ln)
+                for ln in lines),
+            "  ... comm region GIC fields and console flags as the root config has them",
+            "\n".join(lines[-10:]))
+    t.check(any(re.search(r"hello: EL1 state at reset values, FP/SIMD clear$", ln)
+                for ln in lines),
+            "  ... EL1 system registers and FP/SIMD scrubbed (nothing left by Linux)",
+            "\n".join(lines[-10:]))
+    # The start command's own result, after the cell already ran.
+    t.check(b.run("cat /tmp/start.out").strip() == "rc=0", "  ... cellctl cell start exit 0",
+            b.run("cat /tmp/start.out"))
+    return greeting
+
+
+def powered_off(b, calls=1):
+    """The cell's CPU has made its 'calls'-th PSCI call (CPU_OFF) and parked."""
+    b.run("for i in $(seq 50); do cellctl cell stats inmate-demo --cpu 1 |"
+          " grep -q '^vmexits_psci *%d$' && exit 0; sleep 0.1; done; exit 1" % calls, timeout=30)
+
+
+def hello_cycles(t, b, pool):
+    greetings = 0
+    for i in range(CYCLES):
+        if not ok_rc(t, b, "cellctl cell create " + DEMO, "cycle %d: cell create inmate-demo" % i):
+            return
+        ok_rc(t, b, "cellctl cell load inmate-demo %s@0" % HELLO, "  ... cell load hello.bin@0")
+        greetings += bool(start_and_greet(t, b, "cycle %d" % i))
+        t.check_re(r"^\s*[1-9]\d*\s+inmate-demo\s+running\s+1\s*$", b.run("cellctl cell list"),
+                   "  ... listed running on CPU 1")
+        t.check(re.search(GREETING, b.run("cellctl console | tail -n 30")),
+                "  ... greeting in cellctl console")
+        powered_off(b)
+        st = dict(ln.split() for ln in b.run("cellctl cell stats inmate-demo --cpu 1").split("\n")
+                  if len(ln.split()) == 2)
+        t.check(st.get("vmexits_psci") == "1" and int(st.get("vmexits_hypercall", 0)) > 100,
+                "  ... CPU 1's statistics: one PSCI call, a hypercall per character", str(st))
+        if i == 0:
+            ok_rc(t, b, "cellctl cell shutdown inmate-demo",
+                  "  ... cell shutdown of the powered-off cell")
+            t.check_re(r"^\s*[1-9]\d*\s+inmate-demo\s+shut down\s+1\s*$",
+                       b.run("cellctl cell list"), "  ... listed shut down")
+            start_and_greet(t, b, "  ... restart from the image left in its RAM")
+            powered_off(b, 2)
+        if i == CYCLES - 1:
+            # destroy while the RAM is lent to the root
+            ok_rc(t, b, "cellctl cell shutdown inmate-demo", "  ... cell shutdown before destroy")
+        if ok_rc(t, b, "cellctl cell destroy inmate-demo", "  ... cell destroy"):
+            t.check(machine(b) == ["0-3", str(pool)],
+                    "  ... CPU 1 back online, pool usage back to %d pages" % pool,
+                    str(machine(b)))
+    t.check(greetings == CYCLES, "%d cycles, %d greetings" % (CYCLES, greetings))
+
+
+def failing_inmate(t, b):
+    """An inmate that reads an IPA its cell does not map: its CPU is parked
+    as failed, and destroy still gives it back to Linux in working order."""
+    # movz x1, #0x1000, lsl #16; ldr w0, [x1]: a read of IPA 0x10000000
+    b.run(r"printf '\001\000\242\322\040\000\100\271' > /tmp/fault.bin")
+    ok_rc(t, b, "cellctl cell create " + DEMO, "cell create inmate-demo for a faulting inmate")
+    ok_rc(t, b, "cellctl cell load inmate-demo /tmp/fault.bin@0", "  ... load the faulting image")
+    mark = len(b.console)
+    b.run("(sleep 0.3; cellctl cell start inmate-demo) > /tmp/start.out 2>&1 < /dev/null &")
+    b.wait_for(r"CPU 1: unhandled data abort: .* parking", 60, start=mark,
+               what="the hypervisor parking CPU 1")
+    t.check_re(r"^\s*[1-9]\d*\s+inmate-demo\s+running\s+1\s+1\s*$", b.run("cellctl cell list"),
+               "  ... CPU 1 listed as failed")
+    if ok_rc(t, b, "cellctl cell destroy inmate-demo", "  ... destroy the cell with a failed CPU"):
+        out = b.run("cat /sys/devices/system/cpu/online; taskset -c 1 sh -c 'echo on-cpu1'")
+        t.check(out.split("\n") == ["0-3", "on-cpu1"],
+                "  ... CPU 1 back online and running Linux tasks", out)
+
+
+def refusals(t, b):
+    ok_rc(t, b, "cellctl cell create " + DEMO, "cell create inmate-demo for the refusals")
+    b.run("head -c 8192 /dev/zero > /tmp/8k; head -c 3145728 /dev/zero > /tmp/3m")
+    before = machine(b)
+    refused(t, b, "cellctl cell load inmate-demo %s@0x300000" % HELLO, "Invalid argument",
+            "load outside any LOADABLE region: EINVAL", before)
+    refused(t, b, "cellctl cell load inmate-demo /tmp/8k@0x1ff000", "Invalid argument",
+            "load across the end of the LOADABLE region: EINVAL", before)
+    refused(t, b, "cellctl cell load inmate-demo /tmp/3m@0", "File too large",
+            "image larger than the LOADABLE region: EFBIG", before)
+    refused(t, b, "cellctl cell load inmate-demo %s@0 /tmp/8k@0x400000" % HELLO,
+            "Invalid argument", "a good image beside a bad one: all refused, EINVAL", before)
+    dm = b.run("dmesg | grep 'cell load' | tail -n 4")
+    t.check("no LOADABLE region" in dm and
+            "past the end" in dm and "larger than" in dm,
+            "each refused load has its own message", dm)
+    ok_rc(t, b, "cellctl cell destroy inmate-demo", "destroy inmate-demo, never started")
+    failing_inmate(t, b)
+
+    ok_rc(t, b, "cellctl cell create " + INMATE, "cell create linux-inmate")
+    before = machine(b)
+    refused(t, b, "cellctl cell start linux-inmate", "Invalid argument",
+            "start with cpu_reset_address 0 outside the cell's RAM: EINVAL", before)
+    t.check("cpu_reset_address 0 is not in the cell's RAM" in b.run("cellctl console | tail -n 5"),
+            "  ... the hypervisor says why")
+    ok_rc(t, b, "cellctl cell destroy linux-inmate", "destroy linux-inmate, never started")
+
+
+def running_cell(t, b, pool):
+    """linux-inmate spinning in "wfi; b .-4": the end of this board run."""
+    b.run("cellctl config decode %s | sed 's/\"cpu_reset_address\": 0,/\"cpu_reset_address\":"
+          " 1879048192,/' > /tmp/spin.json && cellctl config encode /tmp/spin.json -o /tmp/spin.cell"
+          % INMATE)
+    b.run("printf '%s' > /tmp/spin.bin; head -c 65528 /dev/urandom >> /tmp/spin.bin" % SPIN)
+    if not ok_rc(t, b, "cellctl cell create /tmp/spin.cell", "cell create linux-inmate, "
+                 "cpu_reset_address 0x70000000"):
+        return
+    ok_rc(t, b, "cellctl cell load linux-inmate /tmp/spin.bin@0x70000000",
+          "cell load of a 64 KiB pattern at 0x70000000")
+    want, got = [], []
+    for off in (0, 4, 0x1000, 0xfffc):
+        want.append(int(b.run("od -A n -t x4 -j %d -N 4 /tmp/spin.bin" % off).strip(), 16))
+        got.append(int(b.run("devmem 0x%x 32" % (0x70000000 + off)), 16))
+    t.check(want == got and want[:2] == [0xd503207f, 0x17ffffff],
+            "the root reads the pattern back while the cell is loadable",
+            "file %s, memory %s" % ([hex(x) for x in want], [hex(x) for x in got]))
+    ok_rc(t, b, "cellctl cell start linux-inmate", "cell start linux-inmate")
+    t.check_re(r"^\s*[1-9]\d*\s+linux-inmate\s+running\s+2-3\s*$", b.run("cellctl cell list"),
+               "  ... listed running")
+    rc, out = b.run_rc("devmem 0x70000000 32", timeout=30)
+    t.check(rc == 128 + 7,
+            "after start, a root read of the cell's memory is refused (bus error)",
+            "rc=%d: %s" % (rc, out))
+    t.check("root cell access to IPA 70000000" in b.run("cellctl console | tail -n 5"),
+            "  ... the hypervisor reports the refused access")
+    before = machine(b)
+    t.check(before == ["0-1", str(before[1])] and int(before[1]) > pool,
+            "linux-inmate holds CPUs 2-3 and its page tables", str(before))
+    refused(t, b, "cellctl cell start linux-inmate", "Device or resource busy",
+            "start of a running cell: EBUSY", before)
+    refused(t, b, "cellctl cell shutdown linux-inmate", "Device or resource busy",
+            "shutdown (load without images) of a running cell: EBUSY", before)
+    refused(t, b, "cellctl cell load linux-inmate /tmp/spin.bin@0x70000000",
+            "Device or resource busy", "load into a running cell: EBUSY", before)
+    refused(t, b, "cellctl cell destroy linux-inmate", "Device or resource busy",
+            "destroy of a running cell: EBUSY", before)
+    t.check("running cell cannot be stopped yet" in b.run("dmesg | tail -n 3"),
+            "  ... the driver says why")
+    t.check_re(r"^\s*[1-9]\d*\s+linux-inmate\s+running\s+2-3\s*$", b.run("cellctl cell list"),
+               "  ... still listed running")
+    out = b.run("ping -c 3 -W 2 127.0.0.1 >/dev/null && echo PING-OK; "
+                "dmesg | grep -cE 'Oops|BUG:|Internal error|WARNING:' || true", timeout=30)
+    t.check(out.split("\n") == ["PING-OK", "0"], "root Linux healthy beside the running cell",
+            out)
+
+
+def body(t):
+    with t.board() as b:
+        if not enable_root(t, b):
+            return
+        pool = sysfs_int(b, SYSFS + "/mem_pool_used")
+        hello_cycles(t, b, pool)
+        linux_healthy(t, b, "the demo inmate cycles")
+        refusals(t, b)
+        t.check(machine(b) == ["0-3", str(pool)], "after the refusals: CPUs and pool at baseline",
+                str(machine(b)))
+        running_cell(t, b, pool)
+
+
+t.main(body)
