@@ -490,19 +490,6 @@ static long do_set_loadable(struct cell *c)
 	return 0;
 }
 
-long cell_set_loadable(unsigned long id)
-{
-	struct cell *c;
-	long ret;
-
-	spin_lock(&hv.lock);
-	c = parked_cell(id, "set loadable", &ret);
-	if (c)
-		ret = do_set_loadable(c);
-	spin_unlock(&hv.lock);
-	return ret;
-}
-
 /* The reset address must be code the cell can fetch: inside its RAM. */
 static bool reset_address_ok(const struct cell *c)
 {
@@ -588,36 +575,15 @@ static long do_start(struct cell *c)
 	return 0;
 }
 
-long cell_start(unsigned long id)
-{
-	struct cell *c;
-	long ret;
-
-	spin_lock(&hv.lock);
-	c = parked_cell(id, "start", &ret);
-	if (c)
-		ret = do_start(c);
-	spin_unlock(&hv.lock);
-	return ret;
-}
-
 /*
  * Destroy hands memory and CPUs back to the root. Once the cell is freed
  * it succeeds: a root region that cannot be re-mapped is reported on the
  * console, but the driver must take the CPUs back all the same.
  */
-long cell_destroy(unsigned long id)
+static long do_destroy(struct cell *c)
 {
-	struct cell *c;
 	unsigned int cpu;
-	long ret;
 
-	spin_lock(&hv.lock);
-	c = parked_cell(id, "destroy", &ret);
-	if (!c) {
-		spin_unlock(&hv.lock);
-		return ret;
-	}
 	/* the memory first: the root must not run on CPUs before it has it back */
 	if (root_regain(c, c->config->num_memory_regions))
 		printk("destroy of \"%s\": the root lacks part of its memory\n", c->config->name);
@@ -628,6 +594,34 @@ long cell_destroy(unsigned long id)
 	printk("destroyed cell \"%s\" (id %u)\n", c->config->name, c->id);
 	cell_release(c);
 	hv.num_cells--;
-	spin_unlock(&hv.lock);
 	return 0;
+}
+
+/* Run op on the non-root cell 'id' once none of its CPUs runs. */
+static long on_parked_cell(unsigned long id, const char *what, long (*op)(struct cell *c))
+{
+	struct cell *c;
+	long ret;
+
+	spin_lock(&hv.lock);
+	c = parked_cell(id, what, &ret);
+	if (c)
+		ret = op(c);
+	spin_unlock(&hv.lock);
+	return ret;
+}
+
+long cell_set_loadable(unsigned long id)
+{
+	return on_parked_cell(id, "set loadable", do_set_loadable);
+}
+
+long cell_start(unsigned long id)
+{
+	return on_parked_cell(id, "start", do_start);
+}
+
+long cell_destroy(unsigned long id)
+{
+	return on_parked_cell(id, "destroy", do_destroy);
 }
