@@ -18,7 +18,7 @@ const char *inmate_dirty_el1(uint64_t *value);
 /* Provided by each inmate; called once on the first CPU. */
 void inmate_main(void);
 
-/* Formatted output through the debug console: %s, %c, %u, %x, %lx, %llx. */
+/* Formatted output through the debug console: %s, %c, %d, %u, %x (l, ll). */
 void printk(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 void __attribute__((noreturn)) inmate_cpu_off(void);

@@ -40,6 +40,14 @@ void printk(const char *fmt, ...)
 		case 'c':
 			cell_inmate_putc((char)va_arg(ap, int));
 			break;
+		case 'd': {
+			long long v = longs ? va_arg(ap, long long) : va_arg(ap, int);
+
+			if (v < 0)
+				cell_inmate_putc('-');
+			put_num(v < 0 ? -(unsigned long long)v : (unsigned long long)v, 10);
+			break;
+		}
 		case 'u':
 		case 'x':
 			put_num(longs ? va_arg(ap, unsigned long long) : va_arg(ap, unsigned int),

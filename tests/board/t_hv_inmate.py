@@ -5,8 +5,10 @@
 
 1. Three create/load/start/destroy cycles: each time the greeting (the
    CPU's MPIDR, the comm region's signature, revision and GIC fields)
-   appears on the UART and in `cellctl console`, the cell is listed
-   running, its CPU counted the hypercalls and one PSCI call (CPU_OFF), and
+   appears on the UART and in `cellctl console` with the GIC distributor's
+   PIDR2 read through the trap, CPU_ON of a root CPU refused (INVALID_PARAMS)
+   and of itself answered ALREADY_ON, the cell is listed
+   running, its CPU counted the hypercalls and its PSCI calls, and
    destroy gives CPU 1 back to Linux and the page pool its figure from
    before the create. The first cycle also shuts the powered-off cell down
    (a load with no images) and starts it again from the image left in RAM.
@@ -33,6 +35,7 @@ INMATE = "/etc/libcell/linux-inmate.cell"
 FAIL_FAST = r"unhandled .*parking|inmate: unexpected exception|FATAL"
 GREETING = r'hello: CPU MPIDR 80000001, comm region "JHCOMM" revision 2'
 CYCLES = 3
+PSCI_CALLS = 3          # per run of hello.bin: two CPU_ON, one CPU_OFF
 # "wfi; b .-4" (little endian): a program that never leaves its CPU.
 SPIN = r"\177\040\003\325\377\377\377\027"
 
@@ -78,6 +81,10 @@ def start_and_greet(t, b, what):
                 for ln in lines),
             "  ... comm region GIC fields and console flags as the root config has them",
             "\n".join(lines[-10:]))
+    t.check(any(re.search(r"hello: GICD PIDR2 architecture 3; CPU_ON of CPU 2: -2, of itself: -4$",
+                          ln) for ln in lines),
+            "  ... GICD read trapped and emulated; CPU_ON of a root CPU refused (INVALID_PARAMS),"
+            " of itself ALREADY_ON", "\n".join(lines[-10:]))
     t.check(any(re.search(r"hello: EL1 state at reset values, FP/SIMD clear$", ln)
                 for ln in lines),
             "  ... EL1 system registers and FP/SIMD scrubbed (nothing left by Linux)",
@@ -88,10 +95,11 @@ def start_and_greet(t, b, what):
     return greeting
 
 
-def powered_off(b, calls=1):
-    """The cell's CPU has made its 'calls'-th PSCI call (CPU_OFF) and parked."""
+def powered_off(b, runs=1):
+    """CPU 1 has made its last PSCI call (CPU_OFF) of 'runs' runs and parked."""
     b.run("for i in $(seq 50); do cellctl cell stats inmate-demo --cpu 1 |"
-          " grep -q '^vmexits_psci *%d$' && exit 0; sleep 0.1; done; exit 1" % calls, timeout=30)
+          " grep -q '^vmexits_psci *%d$' && exit 0; sleep 0.1; done; exit 1" % (runs * PSCI_CALLS),
+          timeout=30)
 
 
 def hello_cycles(t, b, pool):
@@ -108,8 +116,9 @@ def hello_cycles(t, b, pool):
         powered_off(b)
         st = dict(ln.split() for ln in b.run("cellctl cell stats inmate-demo --cpu 1").split("\n")
                   if len(ln.split()) == 2)
-        t.check(st.get("vmexits_psci") == "1" and int(st.get("vmexits_hypercall", 0)) > 100,
-                "  ... CPU 1's statistics: one PSCI call, a hypercall per character", str(st))
+        t.check(st.get("vmexits_psci") == str(PSCI_CALLS) and
+                int(st.get("vmexits_hypercall", 0)) > 100,
+                "  ... CPU 1's statistics: its PSCI calls, a hypercall per character", str(st))
         if i == 0:
             ok_rc(t, b, "cellctl cell shutdown inmate-demo",
                   "  ... cell shutdown of the powered-off cell")
