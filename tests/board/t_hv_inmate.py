@@ -22,7 +22,7 @@
    with an external abort) and start, shutdown, load and destroy of the
    running cell are refused with EBUSY, changing nothing. Running cells
    cannot be stopped yet, so this part comes last.
-The root Linux answers pings throughout.
+The root Linux answers pings throughout (a background ping every 0.5 s).
 """
 
 import re
@@ -231,10 +231,26 @@ def running_cell(t, b, pool):
             out)
 
 
+def pinger(b):
+    """Ping the root from a background job for the whole run (its output
+    goes to a file, never to the console the test reads)."""
+    b.run("(while :; do ping -c 1 -W 1 127.0.0.1 >/dev/null && echo ok || echo lost;"
+          " sleep 0.5; done) > /tmp/pings 2>&1 < /dev/null & echo $! > /tmp/pinger.pid")
+
+
+def pinger_report(t, b):
+    out = b.run("kill $(cat /tmp/pinger.pid); sort /tmp/pings | uniq -c")
+    counts = {w: int(n) for n, w in (ln.split() for ln in out.split("\n") if ln.strip())}
+    t.check(counts.get("ok", 0) >= 10 and not counts.get("lost"),
+            "the root answered pings throughout the test (%d, none lost)" % counts.get("ok", 0),
+            out)
+
+
 def body(t):
     with t.board() as b:
         if not enable_root(t, b):
             return
+        pinger(b)
         pool = sysfs_int(b, SYSFS + "/mem_pool_used")
         hello_cycles(t, b, pool)
         linux_healthy(t, b, "the demo inmate cycles")
@@ -242,6 +258,7 @@ def body(t):
         t.check(machine(b) == ["0-3", str(pool)], "after the refusals: CPUs and pool at baseline",
                 str(machine(b)))
         running_cell(t, b, pool)
+        pinger_report(t, b)
 
 
 t.main(body)
