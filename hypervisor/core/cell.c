@@ -14,8 +14,8 @@
  * DESTROY refuse with -EBUSY until every CPU of the cell has powered off.
  *
  * Interrupts: no SPI changes owner yet (the root's irq_bitmap is left as
- * it is), and a cell reaches no redistributor frame (a GICR grant region is
- * mapped around them). The distributor traps as for the root.
+ * it is). The distributor and the redistributors trap as for the root: a
+ * cell reaches the SGI/PPI registers of its own CPUs' frames (gicr.c).
  *
  * Everything here runs on a root CPU with hv.lock held.
  */
@@ -125,7 +125,7 @@ static bool exclusive(const struct cell_abi_memory *m)
 static int check_regions(const struct cell_abi_cell_desc *cfg)
 {
 	const struct cell_abi_memory *m = cfg_mem(cfg), *o;
-	u64 gicr_size = hv_header.max_cpus * 0x20000UL;
+	u64 gicr_size = hv_header.max_cpus * GICR_FRAME_SIZE;
 	unsigned int i, j, k;
 
 	for (i = 0; i < cfg->num_memory_regions; i++) {
@@ -204,7 +204,7 @@ static int check_cpus(const struct cell_abi_cell_desc *cfg, u64 *set)
 static int map_cell(struct cell *c)
 {
 	const struct cell_abi_memory *m = cfg_mem(c->config);
-	u64 gicr_size = hv_header.max_cpus * 0x20000UL;
+	u64 gicr_size = hv_header.max_cpus * GICR_FRAME_SIZE;
 	unsigned int i;
 	int err;
 
@@ -568,8 +568,7 @@ static long do_start(struct cell *c)
 	first->on_context = 0;
 	c->state = CELL_ABI_CELL_RUNNING;
 	__atomic_store_n(&first->state, CPU_ON_PENDING, __ATOMIC_RELEASE);
-	dsb(ish);
-	sev();
+	gic_send_event(first);
 	printk("started cell \"%s\" at %llx on CPU %u\n", c->config->name,
 	       (unsigned long long)first->on_entry, first->cpu_id);
 	return 0;

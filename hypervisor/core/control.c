@@ -22,14 +22,13 @@ static const struct cell_abi_irqchip *cfg_irqchips(const struct cell_abi_cell_de
 /*
  * A region over the redistributors is a GICR grant (isolate-nic's S4:
  * READ|WRITE|IO in the root, READ|WRITE|IO|ROOTSHARED in a cell). The
- * frames themselves are the root's (mapped by gic_cell_init()) or, for a
- * non-root cell, not mapped at all; map the rest of the region around
- * them. Without IO it would be RAM over MMIO: refuse.
+ * frames themselves trap for every cell (gic_cell_init()); map the rest of
+ * the region around them. Without IO it would be RAM over MMIO: refuse.
  */
 int map_gicr_grant(struct cell *c, const struct cell_abi_memory *m, unsigned int i)
 {
 	u64 start = m->phys_start, end = start + m->size;
-	u64 gicr_end = hv.gicr_base + hv_header.max_cpus * 0x20000UL;
+	u64 gicr_end = hv.gicr_base + hv_header.max_cpus * GICR_FRAME_SIZE;
 	int err = 0;
 
 	if (!(m->flags & CELL_ABI_MEM_IO) || m->virt_start != start) {
@@ -52,7 +51,7 @@ int cell_init_root(struct cell *c, const struct cell_abi_cell_desc *cfg)
 	const u8 *cpus = (const u8 *)(cfg + 1);
 	const struct cell_abi_memory *mem = cfg_mem(cfg);
 	const struct cell_abi_irqchip *chip = cfg_irqchips(cfg);
-	u64 gicr_end = hv.gicr_base + hv_header.max_cpus * 0x20000UL;
+	u64 gicr_end = hv.gicr_base + hv_header.max_cpus * GICR_FRAME_SIZE;
 	unsigned int i, n;
 	int err;
 
@@ -119,7 +118,8 @@ int cell_init_root(struct cell *c, const struct cell_abi_cell_desc *cfg)
 
 /*
  * Park a CPU at EL2 until PSCI CPU_ON or CELL_START hands it an entry point
- * (failed CPUs stay parked until their cell restarts or gives them back).
+ * and sends the event SGI (failed CPUs stay parked until their cell
+ * restarts or gives them back).
  * Returns with the guest frame reset to that entry, in whatever cell owns
  * the CPU by then: this is the one way into a cell.
  */
@@ -128,9 +128,12 @@ void cpu_park(struct per_cpu *pc, struct regs *r, bool failed)
 	gic_cpu_shutdown(pc, false);
 	WRITE_ONCE(pc->state, failed ? CPU_FAILED : CPU_OFF);
 	dsb(ish);
-	while (READ_ONCE(pc->state) != CPU_ON_PENDING)
-		wfe();
-	__atomic_thread_fence(__ATOMIC_ACQUIRE);
+	/* WFI, not a WFE spin: under multi-threaded TCG a spin takes a host core */
+	while (__atomic_load_n(&pc->state, __ATOMIC_ACQUIRE) != CPU_ON_PENDING) {
+		wfi();
+		gic_park_irqs(pc);
+	}
+	gic_park_end(pc);
 	arch_reset_el1(pc, r, pc->on_entry, pc->on_context);
 	gic_cpu_init(pc);
 	WRITE_ONCE(pc->state, CPU_RUNNING);

@@ -83,7 +83,7 @@ u64 hv_early(unsigned int cpu, struct per_cpu *pc)
 	hv.gicr_base = cfg->platform_info.arm.gicr_base;
 	if (root && base + size <= REMAP_BASE && !el2_map((u64 *)root, base, size, PT_NORMAL)) {
 		hv.gicd = remap_device((u64 *)root, hv.gicd_base, 0x10000);
-		hv.gicr = remap_device((u64 *)root, hv.gicr_base, hv_header.max_cpus * 0x20000UL);
+		hv.gicr = remap_device((u64 *)root, hv.gicr_base, hv_header.max_cpus * GICR_FRAME_SIZE);
 		if (con->address && con->size)
 			hv.uart = remap_device((u64 *)root, con->address, PAGE_SIZE);
 	}

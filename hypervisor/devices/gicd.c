@@ -12,6 +12,7 @@
  */
 #include <hv/hv.h>
 #include <hv/arm64.h>
+#include <hv/io.h>
 
 #define GICD_CTLR	0x0000
 #define GICD_TYPER2	0x000c
@@ -27,26 +28,6 @@
 #define GICD_ID_START	0xffd0
 
 static volatile u32 gicd_lock;
-
-static u64 hw_read(u64 addr, unsigned int size)
-{
-	switch (size) {
-	case 1: return *(volatile u8 *)addr;
-	case 2: return *(volatile u16 *)addr;
-	case 4: return *(volatile u32 *)addr;
-	default: return *(volatile u64 *)addr;
-	}
-}
-
-static void hw_write(u64 addr, u64 v, unsigned int size)
-{
-	switch (size) {
-	case 1: *(volatile u8 *)addr = v; break;
-	case 2: *(volatile u16 *)addr = v; break;
-	case 4: *(volatile u32 *)addr = v; break;
-	default: *(volatile u64 *)addr = v; break;
-	}
-}
 
 /* Mask of the bits in this access that belong to INTIDs the cell owns. */
 static u64 owned_mask(const struct cell *c, u64 reg_off, unsigned int size,
@@ -92,9 +73,9 @@ int gicd_access(void *arg, u64 off, u64 *val, unsigned int size, bool is_write)
 			return 0;
 		}
 		if (!is_write)
-			*val = hw_read(addr, size);
+			*val = io_read(addr, size);
 		else if (size != 8 || route_ok(c, *val))
-			hw_write(addr, *val, size);
+			io_write(addr, *val, size);
 		return 0;
 	}
 
@@ -103,9 +84,9 @@ int gicd_access(void *arg, u64 off, u64 *val, unsigned int size, bool is_write)
 		if (off >= GICD_IGROUPR + 0x80) {
 			/* write-1-to-set/clear registers need no read-modify-write */
 			if (is_write)
-				hw_write(addr, *val & mask, size);
+				io_write(addr, *val & mask, size);
 			else
-				*val = hw_read(addr, size) & mask;
+				*val = io_read(addr, size) & mask;
 			return 0;
 		}
 	} else if (off >= GICD_IPRIORITYR && off < GICD_ITARGETSR) {
@@ -117,17 +98,17 @@ int gicd_access(void *arg, u64 off, u64 *val, unsigned int size, bool is_write)
 	} else {
 		if (!is_write)
 			*val = (off <= GICD_TYPER2 || off >= GICD_ID_START) ?
-			       hw_read(addr, size) : 0;
+			       io_read(addr, size) : 0;
 		return 0;
 	}
 
 	if (!is_write) {
-		*val = hw_read(addr, size) & mask;
+		*val = io_read(addr, size) & mask;
 		return 0;
 	}
 	spin_lock(&gicd_lock);
-	old = hw_read(addr, size);
-	hw_write(addr, (old & ~mask) | (*val & mask), size);
+	old = io_read(addr, size);
+	io_write(addr, (old & ~mask) | (*val & mask), size);
 	spin_unlock(&gicd_lock);
 	return 0;
 }

@@ -8,21 +8,22 @@
  * injected as pure virtual interrupts. SGIs sent by a cell (ICC_SGI1R_EL1
  * writes trap with IMO set) are re-issued physically.
  *
- * Redistributors are passed through to the root cell (mapped in its stage
- * 2); a cell owning CPUs will need them trapped per frame.
+ * SGIs are re-issued only towards CPUs of the sending cell.
+ *
+ * The redistributors trap for every cell (gicr.c). A parked CPU sleeps in
+ * WFI with the CPU interface on and is woken by the event SGI.
  */
 #include <hv/hv.h>
 #include <hv/arm64.h>
+#include <hv/io.h>
 
 #define GICD_CTLR		0x0000
 #define GICD_CTLR_ARE_NS	BIT(4)
 #define GICD_ISPENDR		0x0200
 #define GICD_PIDR2		0xffe8
 #define GICR_TYPER		0x0008
-#define GICR_TYPER_LAST		BIT(4)
-#define GICR_FRAME_SIZE		0x20000
 #define GICR_SGI_BASE		0x10000
-#define GICR_ISENABLER0		0x0100
+#define GICR_ICENABLER0		0x0180
 #define GICR_ISPENDR0		0x0200
 
 #define LR_STATE_PENDING	(1UL << 62)
@@ -41,16 +42,6 @@
 #define ICC_BPR0_EL1		S3_0_C12_C8_3
 
 #define LPI_BASE		8192
-
-static inline u32 mmio_read32(u64 addr)
-{
-	return *(volatile u32 *)addr;
-}
-
-static inline void mmio_write32(u64 addr, u32 v)
-{
-	*(volatile u32 *)addr = v;
-}
 
 static u64 lr_read(unsigned int n)
 {
@@ -103,38 +94,30 @@ static bool is_hw_intid(u32 intid)
 
 int gic_global_init(void)
 {
-	u32 arch = (mmio_read32(hv.gicd + GICD_PIDR2) >> 4) & 0xf;
+	u32 arch = (io_read32(hv.gicd + GICD_PIDR2) >> 4) & 0xf;
 
 	if (arch != 3 && arch != 4) {
 		printk_uart("GICD at %llx: architecture %u is not GICv3/v4\n",
 		       (unsigned long long)hv.gicd_base, arch);
 		return -ENODEV;
 	}
-	if (!(mmio_read32(hv.gicd + GICD_CTLR) & GICD_CTLR_ARE_NS)) {
+	if (!(io_read32(hv.gicd + GICD_CTLR) & GICD_CTLR_ARE_NS)) {
 		printk_uart("GICD: affinity routing (ARE_NS) is off\n");
 		return -ENODEV;
 	}
-	return 0;
+	return gicr_global_init();
 }
 
-/* GICD trapped for every cell; the root also gets the redistributors. */
+/* The distributor and every redistributor frame trap, for every cell. */
 int gic_cell_init(struct cell *c)
 {
-	unsigned int n;
 	int err;
 
 	err = mmio_register(c, hv.gicd_base, 0x10000, gicd_access, c);
-	if (err || c != &hv.root_cell)
-		return err;
-	for (n = 0; n < hv_header.max_cpus; n++) {
-		u64 typer = *(volatile u64 *)(hv.gicr + n * GICR_FRAME_SIZE + GICR_TYPER);
-
-		if (typer & GICR_TYPER_LAST) {
-			n++;
-			break;
-		}
-	}
-	return s2_map(c->s2_root, hv.gicr_base, hv.gicr_base, n * GICR_FRAME_SIZE, PT_DEVICE);
+	if (!err)
+		err = mmio_register(c, hv.gicr_base, hv_header.max_cpus * GICR_FRAME_SIZE,
+				    gicr_access, c);
+	return err;
 }
 
 static volatile u8 *find_gicr(u64 mpidr)
@@ -142,22 +125,19 @@ static volatile u8 *find_gicr(u64 mpidr)
 	u64 aff = ((mpidr >> 8) & 0xff000000UL) | (mpidr & 0xffffff);
 	unsigned int n;
 
-	for (n = 0; n < hv_header.max_cpus; n++) {
+	for (n = 0; n < hv.gicr_frames; n++) {
 		u64 frame = hv.gicr + n * GICR_FRAME_SIZE;
-		u64 typer = *(volatile u64 *)(frame + GICR_TYPER);
 
-		if ((typer >> 32) == aff)
+		if ((*(volatile u64 *)(frame + GICR_TYPER) >> 32) == aff)
 			return (volatile u8 *)frame;
-		if (typer & GICR_TYPER_LAST)
-			break;
 	}
 	return NULL;
 }
 
 /*
- * On the first entry of a CPU the virtual interface inherits the physical
- * state Linux programmed; after a PSCI reset it starts clean and the guest
- * programs it again.
+ * On the first entry of a CPU the virtual interface and the redistributor
+ * keep the state Linux programmed; after a PSCI reset or a move to another
+ * cell both start clean and the guest programs them again.
  */
 int gic_cpu_init(struct per_cpu *pc)
 {
@@ -195,26 +175,27 @@ int gic_cpu_init(struct per_cpu *pc)
 	write_sysreg_s(ICH_VMCR_EL2, vmcr);
 	write_sysreg_s(ICH_HCR_EL2, ICH_HCR_EN);
 	isb();
-	mmio_write32((u64)pc->gicr + GICR_SGI_BASE + GICR_ISENABLER0,
-		     1U << hv.maintenance_irq);
+	if (pc->entered)
+		gicr_cpu_reset(pc);
+	gicr_cpu_init(pc);
 	return 0;
 }
 
 static void set_phys_pending(struct per_cpu *pc, u32 intid)
 {
 	if (intid < 32)
-		mmio_write32((u64)pc->gicr + GICR_SGI_BASE + GICR_ISPENDR0, 1U << intid);
+		io_write32((u64)pc->gicr + GICR_SGI_BASE + GICR_ISPENDR0, 1U << intid);
 	else
-		mmio_write32(hv.gicd + GICD_ISPENDR + intid / 32 * 4, 1U << (intid % 32));
+		io_write32(hv.gicd + GICD_ISPENDR + intid / 32 * 4, 1U << (intid % 32));
 }
 
-static void send_sgi_self(struct per_cpu *pc, u32 intid)
+static void send_sgi(u64 mpidr, u32 intid)
 {
-	u64 m = pc->mpidr, aff0 = m & 0xff;
+	u64 aff0 = mpidr & 0xff;
 
-	write_sysreg_s(ICC_SGI1R_EL1, ((m >> 32) & 0xff) << 48 | (aff0 / 16) << 44 |
-				      ((m >> 16) & 0xff) << 32 | (u64)intid << 24 |
-				      ((m >> 8) & 0xff) << 16 | BIT(aff0 % 16));
+	write_sysreg_s(ICC_SGI1R_EL1, ((mpidr >> 32) & 0xff) << 48 | (aff0 / 16) << 44 |
+				      ((mpidr >> 16) & 0xff) << 32 | (u64)intid << 24 |
+				      ((mpidr >> 8) & 0xff) << 16 | BIT(aff0 % 16));
 	isb();
 }
 
@@ -229,7 +210,7 @@ static void release_irq(struct per_cpu *pc, u32 intid, bool pending, bool keep)
 			set_phys_pending(pc, intid);
 		write_sysreg_s(ICC_DIR_EL1, intid);
 	} else if (keep && pending && intid < 16) {
-		send_sgi_self(pc, intid);
+		send_sgi(pc->mpidr, intid);
 	}
 	/* a pending LPI cannot be re-raised and is lost (see docs/hypervisor.md) */
 }
@@ -332,17 +313,86 @@ void gic_handle_irq(struct per_cpu *pc)
 		/* the guest deactivates a virtual SGI only */
 		if (intid < 16)
 			write_sysreg_s(ICC_DIR_EL1, intid);
+		if (intid == HV_SGI_EVENT)
+			continue;	/* a wake-up that came late: nothing to do */
 		pc->stats[CELL_ABI_STAT_VIRQ]++;
 		inject(pc, intid);
 	}
 	flush_pending(pc);
 }
 
-/* A cell's SGI: for the root every target CPU is its own, so re-issue it. */
+/*
+ * A parked CPU takes no interrupt but the event SGI. Anything else that
+ * arrives is acknowledged so that WFI sleeps again: SGIs are dropped,
+ * PPIs disabled (the next owner enables what it uses), SPIs held active
+ * until the CPU leaves the park loop (so a level SPI cannot wake it over
+ * and over), LPIs dropped.
+ */
+void gic_park_irqs(struct per_cpu *pc)
+{
+	u32 iar, intid;
+
+	for (;;) {
+		iar = read_sysreg_s(ICC_IAR1_EL1);
+		intid = iar & 0xffffff;
+		if (intid >= 1020 && intid < LPI_BASE)
+			break;
+		write_sysreg_s(ICC_EOIR1_EL1, iar);
+		if (intid >= LPI_BASE)
+			continue;
+		if (intid >= 16 && intid < 32 && intid != hv.maintenance_irq)
+			io_write32((u64)pc->gicr + GICR_SGI_BASE + GICR_ICENABLER0, BIT(intid));
+		if (intid >= 32 && pc->pending_tail - pc->pending_head < HV_PENDING_IRQS)
+			pc->pending[pc->pending_tail++ % HV_PENDING_IRQS] = intid;
+		else
+			write_sysreg_s(ICC_DIR_EL1, intid);
+	}
+}
+
+/* Leaving the park loop: the SPIs held there go back to the distributor. */
+void gic_park_end(struct per_cpu *pc)
+{
+	while (pc->pending_head != pc->pending_tail)
+		write_sysreg_s(ICC_DIR_EL1, pc->pending[pc->pending_head++ % HV_PENDING_IRQS]);
+}
+
+/* Wake a parked CPU: its new state must be visible before the SGI. */
+void gic_send_event(struct per_cpu *target)
+{
+	dsb(ish);
+	send_sgi(target->mpidr, HV_SGI_EVENT);
+}
+
+/* Does an ICC_SGI1R_EL1 value name CPU t (sent by CPU self)? */
+static bool sgi_targets(u64 val, const struct per_cpu *self, const struct per_cpu *t)
+{
+	u64 aff0 = t->mpidr & 0xff, rs = (val >> 44) & 0xf;
+
+	if (val & BIT(40))			/* IRM: every CPU but the sender */
+		return t != self;
+	return ((val >> 48) & 0xff) == ((t->mpidr >> 32) & 0xff) &&
+	       ((val >> 32) & 0xff) == ((t->mpidr >> 16) & 0xff) &&
+	       ((val >> 16) & 0xff) == ((t->mpidr >> 8) & 0xff) &&
+	       aff0 / 16 == rs && (val & BIT(aff0 % 16));
+}
+
+/*
+ * A cell's SGI goes out again to the named CPUs of that cell only, one
+ * SGI per CPU; the hypervisor's event SGI is not the cell's to send.
+ */
 int gic_handle_sgi_write(struct per_cpu *pc, u64 val)
 {
+	u32 intid = (val >> 24) & 0xf;
+	unsigned int cpu;
+
 	pc->stats[CELL_ABI_STAT_VSGI]++;
-	write_sysreg_s(ICC_SGI1R_EL1, val);
-	isb();
+	if (intid == HV_SGI_EVENT)
+		return 0;
+	for (cpu = 0; cpu < hv_header.max_cpus; cpu++) {
+		struct per_cpu *t = per_cpu(cpu);
+
+		if ((pc->cell->cpu_set & BIT(cpu)) && t->entered && sgi_targets(val, pc, t))
+			send_sgi(t->mpidr, intid);
+	}
 	return 0;
 }

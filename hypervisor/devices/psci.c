@@ -57,8 +57,7 @@ static long psci_cpu_on(struct per_cpu *pc, u64 mpidr, u64 entry, u64 ctx)
 		t->on_entry = entry;
 		t->on_context = ctx;
 		__atomic_store_n(&t->state, CPU_ON_PENDING, __ATOMIC_RELEASE);
-		dsb(ish);
-		sev();
+		gic_send_event(t);
 		ret = PSCI_SUCCESS;
 		break;
 	case CPU_ON_PENDING:

@@ -10,7 +10,7 @@
 #define isb()		asm volatile("isb" : : : "memory")
 #define dsb(o)		asm volatile("dsb " #o : : : "memory")
 #define sev()		asm volatile("sev" : : : "memory")
-#define wfe()		asm volatile("wfe" : : : "memory")
+#define wfi()		asm volatile("wfi" : : : "memory")
 
 /* HCR_EL2 */
 #define HCR_VM		BIT(0)

@@ -14,6 +14,12 @@
 #define HV_MAX_MMIO		16
 #define HV_MAX_IRQS		1024
 #define HV_PENDING_IRQS		64
+/*
+ * The SGI the hypervisor keeps for itself (Linux uses 0-7): it wakes a
+ * parked CPU. No cell can send, enable or configure it.
+ */
+#define HV_SGI_EVENT		15
+#define GICR_FRAME_SIZE		0x20000UL	/* RD_base + SGI_base (GICv3) */
 
 /* Guest registers saved at the top of the per-CPU stack on every exit. */
 struct regs {
@@ -68,6 +74,7 @@ struct per_cpu {
 	u64 on_context;
 	u32 stats[CELL_ABI_STAT_NUM_ARM64];
 	volatile u8 *gicr;		/* this CPU's redistributor (RD frame) */
+	u32 gicr_waker;			/* the guest's view of GICR_WAKER */
 	unsigned int num_lrs;
 	u32 pending[HV_PENDING_IRQS];	/* injections waiting for a free LR */
 	unsigned int pending_head, pending_tail;
@@ -90,6 +97,7 @@ struct hypervisor {
 	unsigned int num_cells;
 	u64 gicd_base, gicr_base;	/* physical */
 	u64 gicd, gicr;			/* EL2 virtual (remap window) */
+	unsigned int gicr_frames;	/* redistributor frames, up to Last */
 	u64 uart;
 	unsigned long remap_used;	/* pages of the remap window handed out */
 	unsigned int s2_ipa_bits;
@@ -191,6 +199,14 @@ int gic_cpu_init(struct per_cpu *pc);
 void gic_cpu_shutdown(struct per_cpu *pc, bool keep_pending);
 void gic_handle_irq(struct per_cpu *pc);
 int gic_handle_sgi_write(struct per_cpu *pc, u64 val);
+void gic_send_event(struct per_cpu *target);
+void gic_park_irqs(struct per_cpu *pc);
+void gic_park_end(struct per_cpu *pc);
+/* gicr.c */
+int gicr_global_init(void);
+int gicr_access(void *arg, u64 offset, u64 *val, unsigned int size, bool is_write);
+void gicr_cpu_init(struct per_cpu *pc);
+void gicr_cpu_reset(struct per_cpu *pc);
 /* gicd.c */
 int gicd_access(void *arg, u64 offset, u64 *val, unsigned int size, bool is_write);
 
