@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
+#include "params.h"
 /*
  * Start of a bare-metal inmate: the hypervisor enters at the image's first
  * byte (the cell's cpu_reset_address) in EL1h with the MMU off, DAIF
@@ -46,7 +47,18 @@ _start:
 	bl	inmate_main
 	bl	inmate_cpu_off
 
-/* Every exception is a bug in the inmate: report it and stop the CPU. */
+/*
+ * The parameter block: text the loader may put at image offset 0x1000
+ * (inmate.lds), read by inmate_param(). Part of the image, so an image
+ * load without parameters leaves it empty.
+ */
+	.section .params, "aw"
+	.global	inmate_params
+inmate_params:
+	.fill	INMATE_PARAMS_SIZE, 1, 0
+
+	.text
+/* IRQs go to inmate_irq(); every other exception is a bug in the inmate. */
 	.macro	vector
 	.balign	0x80
 	mrs	x0, esr_el1
@@ -55,8 +67,45 @@ _start:
 	b	inmate_exception
 	.endm
 
+	.macro	irq_vector
+	.balign	0x80
+	sub	sp, sp, #176
+	stp	x0, x1, [sp, #0]
+	stp	x2, x3, [sp, #16]
+	stp	x4, x5, [sp, #32]
+	stp	x6, x7, [sp, #48]
+	stp	x8, x9, [sp, #64]
+	stp	x10, x11, [sp, #80]
+	stp	x12, x13, [sp, #96]
+	stp	x14, x15, [sp, #112]
+	stp	x16, x17, [sp, #128]
+	stp	x18, x29, [sp, #144]
+	str	x30, [sp, #160]
+	b	irq_entry
+	.endm
+
 	.balign	2048
 vectors:
-	.rept	16
+	.rept	5			/* current EL with SP0; SPx synchronous */
 	vector
 	.endr
+	irq_vector			/* current EL with SPx, IRQ */
+	.rept	10
+	vector
+	.endr
+
+irq_entry:
+	bl	inmate_irq
+	ldp	x0, x1, [sp, #0]
+	ldp	x2, x3, [sp, #16]
+	ldp	x4, x5, [sp, #32]
+	ldp	x6, x7, [sp, #48]
+	ldp	x8, x9, [sp, #64]
+	ldp	x10, x11, [sp, #80]
+	ldp	x12, x13, [sp, #96]
+	ldp	x14, x15, [sp, #112]
+	ldp	x16, x17, [sp, #128]
+	ldp	x18, x29, [sp, #144]
+	ldr	x30, [sp, #160]
+	add	sp, sp, #176
+	eret

@@ -2,10 +2,41 @@
 /*
  * A minimal printf over DEBUG_CONSOLE_PUTC: enough for the demos, no
  * buffers (every character is one hypercall, which the hypervisor writes
- * to its console page and UART).
+ * to its console page and UART). On a bare machine it drives a PL011.
  */
 #include <stdarg.h>
 #include "inmate.h"
+
+#define PL011_DR	0x00
+#define PL011_FR	0x18
+#define PL011_FR_TXFF	(1U << 5)
+#define PSCI_SYSTEM_OFF	0x84000008U
+
+static uintptr_t pl011;
+
+void inmate_console_pl011(uintptr_t base)
+{
+	pl011 = base;
+}
+
+static void con_putc(char c)
+{
+	if (!pl011) {
+		cell_inmate_putc(c);
+		return;
+	}
+	if (c == '\n')
+		con_putc('\r');
+	while (cell_inmate_mmio_read32(pl011 + PL011_FR) & PL011_FR_TXFF)
+		;
+	cell_inmate_mmio_write32(pl011 + PL011_DR, (uint8_t)c);
+}
+
+static void con_puts(const char *s)
+{
+	while (*s)
+		con_putc(*s++);
+}
 
 static void put_num(unsigned long long v, unsigned int base)
 {
@@ -17,7 +48,7 @@ static void put_num(unsigned long long v, unsigned int base)
 		v /= base;
 	} while (v);
 	while (n)
-		cell_inmate_putc(buf[--n]);
+		con_putc(buf[--n]);
 }
 
 void printk(const char *fmt, ...)
@@ -28,23 +59,23 @@ void printk(const char *fmt, ...)
 	va_start(ap, fmt);
 	for (; *fmt; fmt++) {
 		if (*fmt != '%') {
-			cell_inmate_putc(*fmt);
+			con_putc(*fmt);
 			continue;
 		}
 		for (longs = 0; fmt[1] == 'l'; fmt++)
 			longs++;
 		switch (*++fmt) {
 		case 's':
-			cell_inmate_puts(va_arg(ap, const char *));
+			con_puts(va_arg(ap, const char *));
 			break;
 		case 'c':
-			cell_inmate_putc((char)va_arg(ap, int));
+			con_putc((char)va_arg(ap, int));
 			break;
 		case 'd': {
 			long long v = longs ? va_arg(ap, long long) : va_arg(ap, int);
 
 			if (v < 0)
-				cell_inmate_putc('-');
+				con_putc('-');
 			put_num(v < 0 ? -(unsigned long long)v : (unsigned long long)v, 10);
 			break;
 		}
@@ -54,10 +85,10 @@ void printk(const char *fmt, ...)
 				*fmt == 'u' ? 10 : 16);
 			break;
 		case '%':
-			cell_inmate_putc('%');
+			con_putc('%');
 			break;
 		default:
-			cell_inmate_putc('?');
+			con_putc('?');
 			if (!*fmt)
 				fmt--;
 			break;
@@ -66,10 +97,17 @@ void printk(const char *fmt, ...)
 	va_end(ap);
 }
 
+/* In a cell: PSCI CPU_OFF. On a bare machine: SYSTEM_OFF through HVC. */
 void inmate_cpu_off(void)
 {
-	cell_inmate_cpu_off();
-	__builtin_unreachable();
+	register uint64_t x0 __asm__("x0") = PSCI_SYSTEM_OFF;
+
+	if (!inmate_bare())
+		cell_inmate_cpu_off();
+	else
+		__asm__ __volatile__("hvc #0" : "+r"(x0) : : "memory");
+	for (;;)
+		__asm__ __volatile__("wfi");
 }
 
 void inmate_exception(uint64_t esr, uint64_t elr, uint64_t far)

@@ -12,10 +12,18 @@
    destroy gives CPU 1 back to Linux and the page pool its figure from
    before the create. The first cycle also shuts the powered-off cell down
    (a load with no images) and starts it again from the image left in RAM.
-2. Refused loads (outside any LOADABLE region, across its end, larger than
+2. The demo's timer mode (a parameter block loaded at 0x1000): inside
+   the cell it switches off and deactivates everything on its own
+   redistributor frame and on CPU 0's, shows that a burst of 15 SGIs
+   (more than the list registers hold) still arrives, which needs the
+   hypervisor's maintenance interrupt, and that SGI 15 (the hypervisor's)
+   is refused; then 1000 virtual-timer ticks with their latency. CPU 1's
+   statistics start at zero in the new cell and count the interrupts; CPU
+   0's redistributor, read by the root, is as it was.
+3. Refused loads (outside any LOADABLE region, across its end, larger than
    the region) and the start of linux-inmate, whose cpu_reset_address 0 is
    not in its RAM: each with its own message, CPUs and pool unchanged.
-3. linux-inmate with cpu_reset_address 0x70000000 and a pattern loaded
+4. linux-inmate with cpu_reset_address 0x70000000 and a pattern loaded
    there that starts with "wfi; b .-4": the root reads the pattern back
    while the cell is loadable; after start the CPU stays in the cell, a
    root read of that memory gets a bus error (the hypervisor refuses it
@@ -95,10 +103,10 @@ def start_and_greet(t, b, what):
     return greeting
 
 
-def powered_off(b, runs=1):
+def powered_off(b, runs=1, psci=PSCI_CALLS):
     """CPU 1 has made its last PSCI call (CPU_OFF) of 'runs' runs and parked."""
     b.run("for i in $(seq 50); do cellctl cell stats inmate-demo --cpu 1 |"
-          " grep -q '^vmexits_psci *%d$' && exit 0; sleep 0.1; done; exit 1" % (runs * PSCI_CALLS),
+          " grep -q '^vmexits_psci *%d$' && exit 0; sleep 0.1; done; exit 1" % (runs * psci),
           timeout=30)
 
 
@@ -134,6 +142,91 @@ def hello_cycles(t, b, pool):
                     "  ... CPU 1 back online, pool usage back to %d pages" % pool,
                     str(machine(b)))
     t.check(greetings == CYCLES, "%d cycles, %d greetings" % (CYCLES, greetings))
+
+
+TICKS = 1000
+# CPU 0's redistributor, SGI_base frame: ISENABLER0 and IPRIORITYR0-7
+CPU0_SGI_FRAME = 0x080a0000 + 0x10000
+
+
+def cpu0_gicr(b):
+    """What the root sees of its CPU 0's SGI/PPI enables and priorities."""
+    return b.run("for o in 0x100 0x400 0x404 0x408 0x40c 0x410 0x414 0x418 0x41c; do"
+                 " taskset -c 0 devmem $((0x%x + o)) 32; done" % CPU0_SGI_FRAME).split()
+
+
+def stats(b, cell, cpu):
+    return {k: int(v) for k, v in (ln.split() for ln in
+            b.run("cellctl cell stats %s --cpu %d" % (cell, cpu)).split("\n")
+            if len(ln.split()) == 2 and ln.split()[1].isdigit())}
+
+
+def root_irqs(b):
+    """Interrupts the root took so far on CPUs 0, 2 and 3 (CPU 1 comes and
+    goes): (IPIs, timer ticks)."""
+    out = b.run("cat /proc/interrupts").split("\n")
+    head = out[0].split()
+    cols = [head.index(c) + 1 for c in ("CPU0", "CPU2", "CPU3")]
+    ipis = timer = 0
+    for ln in out[1:]:
+        f = ln.split()
+        if f and re.match(r"IPI\d+:$", f[0]):
+            ipis += sum(int(f[c]) for c in cols)
+        elif ln.rstrip().endswith("arch_timer"):
+            timer += sum(int(f[c]) for c in cols)
+    return ipis, timer
+
+
+def timer_demo(t, b, pool):
+    irqs = root_irqs(b)
+    before = cpu0_gicr(b)
+    t.check(len(before) == 9 and all(x.startswith("0x") for x in before),
+            "the root reads its CPU 0's redistributor (trapped, passed through)", str(before))
+    if not ok_rc(t, b, "cellctl cell create " + DEMO, "cell create inmate-demo for the timer"):
+        return
+    st = stats(b, "inmate-demo", 1)
+    t.check(st and not any(st.values()), "  ... CPU 1's statistics start at zero in the new cell",
+            str(st))
+    b.run(r"printf 'mode=timer ticks=%d period_us=1000\000' > /tmp/timer.txt" % TICKS)
+    ok_rc(t, b, "cellctl cell load inmate-demo %s@0 /tmp/timer.txt@0x1000" % HELLO,
+          "  ... cell load hello.bin@0 and its parameters @0x1000")
+    mark = len(b.console)
+    b.run("(sleep 0.3; cellctl cell start inmate-demo) > /tmp/start.out 2>&1 < /dev/null &")
+    last = b.wait_for(r"timer: powering off|" + FAIL_FAST, 120, start=mark,
+                      what="the timer demo's last line")
+    lines = b.console[mark:]
+    tail = "\n".join(ln for ln in lines if "timer:" in ln)
+    t.check(last[0] == "timer: powering off" and
+            any(re.search(r"^timer: in a cell, redistributor frame 1,", ln) for ln in lines),
+            "timer mode: the inmate found its redistributor by walking the frames", tail)
+    t.check(any(re.search(r"frame 0 \(another CPU's, ISENABLER0 reads 0\)$", ln) for ln in lines),
+            "  ... CPU 0's frame reads as zero in the cell", tail)
+    t.check(any(re.search(r"SGI burst: 15 of 15 delivered .*, SGI 15 refused$", ln)
+                for ln in lines),
+            "  ... after ICENABLER0 = ICACTIVER0 = ~0, 15 SGIs beyond the list registers arrive "
+            "(the maintenance interrupt works); SGI 15 refused", tail)
+    lat = [re.search(r"^timer: (\d+) ticks of 1000 us, latency min (\d+) avg (\d+) max (\d+) ns$",
+                     ln) for ln in lines]
+    lat = [m for m in lat if m]
+    t.check(lat and int(lat[0].group(1)) == TICKS and
+            0 < int(lat[0].group(2)) <= int(lat[0].group(3)) <= int(lat[0].group(4)),
+            "  ... %d timer ticks and a latency line" % TICKS, tail)
+    powered_off(b, 1, psci=1)
+    st = stats(b, "inmate-demo", 1)
+    t.check(st.get("vmexits_virt_irq", 0) >= TICKS + 15 and
+            st.get("vmexits_maintenance", 0) >= 1 and st.get("vmexits_psci") == 1,
+            "  ... CPU 1's statistics: >= %d virtual-IRQ exits, maintenance exits, one PSCI call"
+            % (TICKS + 15), str(st))
+    after = cpu0_gicr(b)
+    t.check(after == before, "  ... the root's CPU 0 redistributor as it was",
+            "before %s, after %s" % (before, after))
+    now = root_irqs(b)
+    t.check(now[0] > irqs[0] and now[1] > irqs[1],
+            "  ... the root kept taking IPIs and timer interrupts on CPUs 0, 2 and 3",
+            "IPIs, timer: before %s, after %s" % (irqs, now))
+    if ok_rc(t, b, "cellctl cell destroy inmate-demo", "  ... cell destroy"):
+        t.check(machine(b) == ["0-3", str(pool)],
+                "  ... CPU 1 back online, pool usage back to %d pages" % pool, str(machine(b)))
 
 
 def failing_inmate(t, b):
@@ -247,13 +340,15 @@ def pinger_report(t, b):
 
 
 def body(t):
-    with t.board() as b:
+    # iomem=relaxed: the root reads its redistributor through /dev/mem
+    with t.board(append="iomem=relaxed") as b:
         if not enable_root(t, b):
             return
         pinger(b)
         pool = sysfs_int(b, SYSFS + "/mem_pool_used")
         hello_cycles(t, b, pool)
-        linux_healthy(t, b, "the demo inmate cycles")
+        timer_demo(t, b, pool)
+        linux_healthy(t, b, "the demo inmate cycles and the timer demo")
         refusals(t, b)
         t.check(machine(b) == ["0-3", str(pool)], "after the refusals: CPUs and pool at baseline",
                 str(machine(b)))
