@@ -10,7 +10,10 @@ QEMU with -icount (deterministic virtual time: one counter tick of the
         booted with -kernel and its parameter block filled in;
   cell: the board (tests/board) with the hypervisor enabled, the image
         loaded into the inmate-demo cell on CPU 1 with the same parameters.
-Prints min/avg/max latency in ns for both and the ratio cell/bare.
+Prints min/avg/max latency in ns for both and the ratio cell/bare. The
+minimum is the cost of the interrupt path and repeats exactly; in the cell
+run, average and maximum also hold ticks that waited while QEMU's single
+icount thread ran the root's vCPUs, and vary from run to run.
 A figure, not a test: it asserts nothing about the numbers.
 
 usage: timer_latency.py STATE_JSON [--ticks N] [--period-us P] [--out DIR]

@@ -59,7 +59,7 @@ static bool route_ok(const struct cell *c, u64 route)
 int gicd_access(void *arg, u64 off, u64 *val, unsigned int size, bool is_write)
 {
 	const struct cell *c = arg;
-	u64 addr = hv.gicd + off, mask, old;
+	u64 addr = hv.gicd + off, mask;
 
 	if (off & (size - 1))
 		return -EINVAL;
@@ -106,9 +106,6 @@ int gicd_access(void *arg, u64 off, u64 *val, unsigned int size, bool is_write)
 		*val = io_read(addr, size) & mask;
 		return 0;
 	}
-	spin_lock(&gicd_lock);
-	old = io_read(addr, size);
-	io_write(addr, (old & ~mask) | (*val & mask), size);
-	spin_unlock(&gicd_lock);
+	io_update(&gicd_lock, addr, mask, *val, size);
 	return 0;
 }

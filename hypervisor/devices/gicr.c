@@ -87,6 +87,13 @@ static u64 typer_view(const struct cell *c, u64 frame, u64 off, unsigned int siz
 	return v;
 }
 
+static int raz_wi(u64 *val, bool is_write)
+{
+	if (!is_write)
+		*val = 0;
+	return 0;
+}
+
 static bool id_reg(u64 off)
 {
 	return off == GICR_IIDR || off == GICR_TYPER || off == GICR_TYPER_HI ||
@@ -103,11 +110,8 @@ static int rd_access(const struct cell *c, struct per_cpu *owner, u64 frame, u64
 			*val = typer_view(c, frame, off, size);
 		return 0;
 	}
-	if (!owner) {
-		if (!is_write)
-			*val = 0;
-		return 0;
-	}
+	if (!owner)
+		return raz_wi(val, is_write);
 	if (off == GICR_WAKER && size == 4) {
 		/* the guest's own sleep request, answered at once */
 		if (is_write)
@@ -143,7 +147,7 @@ static u64 field_mask(unsigned int first_irq, unsigned int n, unsigned int bits)
 
 static int sgi_access(u64 frame, u64 off, u64 *val, unsigned int size, bool is_write)
 {
-	u64 addr = frame + GICR_SGI_BASE + off, mask, old;
+	u64 addr = frame + GICR_SGI_BASE + off, mask;
 
 	if (off >= GICR_IGROUPR0 && off < GICR_BITS_END && !(off & 0x7f) && size == 4) {
 		if (off == GICR_IGROUPR0) {
@@ -157,25 +161,22 @@ static int sgi_access(u64 frame, u64 off, u64 *val, unsigned int size, bool is_w
 		}
 		return 0;
 	}
+	if (off == GICR_ICFGR0 && size == 4) {
+		/* SGIs are edge-triggered: read-only */
+		if (!is_write)
+			*val = io_read32(addr);
+		return 0;
+	}
 	if (off >= GICR_IPRIORITYR && off < GICR_IPRIORITYR_END && (size == 1 || size == 4))
 		mask = field_mask(off - GICR_IPRIORITYR, size, 8);
-	else if (off == GICR_ICFGR0 && size == 4)
-		mask = 0;	/* SGIs are edge-triggered, read-only */
 	else if (off == GICR_ICFGR1 && size == 4)
 		mask = field_mask(16, 16, 2);
-	else {
-		if (!is_write)
-			*val = 0;
-		return 0;
-	}
-	if (!is_write) {
-		*val = io_read(addr, size) & (off == GICR_ICFGR0 ? ~0UL : mask);
-		return 0;
-	}
-	spin_lock(&gicr_lock);
-	old = io_read(addr, size);
-	io_write(addr, (old & ~mask) | (*val & mask), size);
-	spin_unlock(&gicr_lock);
+	else
+		return raz_wi(val, is_write);
+	if (is_write)
+		io_update(&gicr_lock, addr, mask, *val, size);
+	else
+		*val = io_read(addr, size) & mask;
 	return 0;
 }
 
@@ -189,19 +190,13 @@ int gicr_access(void *arg, u64 off, u64 *val, unsigned int size, bool is_write)
 	if (off & (size - 1))
 		return -EINVAL;
 	off %= GICR_FRAME_SIZE;
-	if (n >= hv.gicr_frames) {
-		if (!is_write)
-			*val = 0;
-		return 0;
-	}
+	if (n >= hv.gicr_frames)
+		return raz_wi(val, is_write);
 	owner = frame_owner(c, frame);
 	if (off < GICR_SGI_BASE)
 		return rd_access(c, owner, frame, off, val, size, is_write);
-	if (!owner) {
-		if (!is_write)
-			*val = 0;
-		return 0;
-	}
+	if (!owner)
+		return raz_wi(val, is_write);
 	return sgi_access(frame, off - GICR_SGI_BASE, val, size, is_write);
 }
 
@@ -220,9 +215,7 @@ void gicr_cpu_init(struct per_cpu *pc)
 {
 	u64 sgi = (u64)pc->gicr + GICR_SGI_BASE;
 
-	spin_lock(&gicr_lock);
-	io_write32(sgi + GICR_IGROUPR0, io_read32(sgi + GICR_IGROUPR0) | reserved());
-	spin_unlock(&gicr_lock);
+	io_update(&gicr_lock, sgi + GICR_IGROUPR0, reserved(), ~0UL, 4);
 	io_write(sgi + GICR_IPRIORITYR + hv.maintenance_irq, HV_IRQ_PRIO, 1);
 	io_write(sgi + GICR_IPRIORITYR + HV_SGI_EVENT, HV_IRQ_PRIO, 1);
 	io_write32(sgi + GICR_ISENABLER0, reserved());
@@ -246,10 +239,8 @@ void gicr_cpu_reset(struct per_cpu *pc)
 	for (n = 0; n < 32; n++)
 		if (guest & BIT(n))
 			io_write(sgi + GICR_IPRIORITYR + n, 0, 1);
-	spin_lock(&gicr_lock);
-	io_write32(sgi + GICR_ICFGR1, io_read32(sgi + GICR_ICFGR1) & ~field_mask(16, 16, 2));
+	io_update(&gicr_lock, sgi + GICR_ICFGR1, field_mask(16, 16, 2), 0, 4);
 	io_write32(sgi + GICR_IGROUPR0, ~0U);
-	spin_unlock(&gicr_lock);
 	pc->gicr_waker = GICR_WAKER_SLEEP;
 }
 

@@ -294,16 +294,26 @@ static void flush_pending(struct per_cpu *pc)
 		write_sysreg_s(ICH_HCR_EL2, ICH_HCR_EN);
 }
 
+/*
+ * Acknowledge the next pending group-1 interrupt and drop its priority
+ * (EOImode 1: it stays active). False when nothing (more) is pending.
+ */
+static bool ack_irq(u32 *intid)
+{
+	u32 iar = read_sysreg_s(ICC_IAR1_EL1);
+
+	*intid = iar & 0xffffff;
+	if (*intid >= 1020 && *intid < LPI_BASE)
+		return false;
+	write_sysreg_s(ICC_EOIR1_EL1, iar);
+	return true;
+}
+
 void gic_handle_irq(struct per_cpu *pc)
 {
-	u32 iar, intid;
+	u32 intid;
 
-	for (;;) {
-		iar = read_sysreg_s(ICC_IAR1_EL1);
-		intid = iar & 0xffffff;
-		if (intid >= 1020 && intid < LPI_BASE)
-			break;		/* spurious: nothing (more) pending */
-		write_sysreg_s(ICC_EOIR1_EL1, iar);	/* priority drop only */
+	while (ack_irq(&intid)) {
 		if (intid == hv.maintenance_irq) {
 			write_sysreg_s(ICC_DIR_EL1, intid);
 			pc->stats[CELL_ABI_STAT_MAINTENANCE]++;
@@ -330,14 +340,9 @@ void gic_handle_irq(struct per_cpu *pc)
  */
 void gic_park_irqs(struct per_cpu *pc)
 {
-	u32 iar, intid;
+	u32 intid;
 
-	for (;;) {
-		iar = read_sysreg_s(ICC_IAR1_EL1);
-		intid = iar & 0xffffff;
-		if (intid >= 1020 && intid < LPI_BASE)
-			break;
-		write_sysreg_s(ICC_EOIR1_EL1, iar);
+	while (ack_irq(&intid)) {
 		if (intid >= LPI_BASE)
 			continue;
 		if (intid >= 16 && intid < 32 && intid != hv.maintenance_irq)

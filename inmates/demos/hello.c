@@ -131,7 +131,7 @@ static void timer_demo(void)
 {
 	volatile struct cell_abi_comm_region_arm *comm = cell_inmate_comm_region();
 	uintptr_t gicd = VIRT_GICD, gicr = VIRT_GICR;
-	uint64_t freq = MRS(cntfrq_el0);
+	uint64_t freq = MRS(cntfrq_el0), period_us;
 	int own;
 
 	if (inmate_bare()) {
@@ -145,7 +145,8 @@ static void timer_demo(void)
 		return;
 	}
 	ticks_want = inmate_param_u64("ticks", 1000);
-	period = inmate_param_u64("period_us", 1000) * freq / 1000000;
+	period_us = inmate_param_u64("period_us", 1000);
+	period = period_us * freq / 1000000;
 	own = gic_init(gicd, gicr, on_irq);
 	if (own < 0 || !ticks_want || !period) {
 		printk("timer: %s\n", own < 0 ? "no redistributor frame for this CPU" :
@@ -164,7 +165,7 @@ static void timer_demo(void)
 	irq_wait(ticks_done, 2 * ticks_want * period + freq);
 	MSR(cntv_ctl_el0, 0);
 	printk("timer: %u ticks of %llu us, latency min %llu avg %llu max %llu ns\n", ticks_seen,
-	       (unsigned long long)inmate_param_u64("period_us", 1000),
+	       (unsigned long long)period_us,
 	       (unsigned long long)ns(ticks_seen ? lat_min : 0, freq),
 	       (unsigned long long)ns(ticks_seen ? lat_sum / ticks_seen : 0, freq),
 	       (unsigned long long)ns(lat_max, freq));

@@ -90,12 +90,8 @@ int gic_init(uintptr_t gicd, uintptr_t gicr, void (*handler)(unsigned int intid)
 /* Enable SGI/PPI 'intid' in redistributor frame rd at priority 0x80. */
 void gic_enable_private(uintptr_t rd, unsigned int intid)
 {
-	uintptr_t sgi = rd + GICR_SGI_BASE;
-	uint32_t prio = cell_inmate_mmio_read32(sgi + GICR_IPRIORITYR + (intid & ~3U));
-
-	prio = (prio & ~(0xffU << (intid % 4 * 8))) | 0x80U << (intid % 4 * 8);
-	cell_inmate_mmio_write32(sgi + GICR_IPRIORITYR + (intid & ~3U), prio);
-	cell_inmate_mmio_write32(sgi + GICR_ISENABLER0, 1U << intid);
+	cell_inmate_mmio_write8(rd + GICR_SGI_BASE + GICR_IPRIORITYR + intid, 0x80);
+	cell_inmate_mmio_write32(rd + GICR_SGI_BASE + GICR_ISENABLER0, 1U << intid);
 }
 
 /* SGI 'intid' to this CPU only. */

@@ -3,7 +3,7 @@
 #ifndef HV_IO_H
 #define HV_IO_H
 
-#include <hv/types.h>
+#include <hv/hv.h>
 
 static inline u32 io_read32(u64 addr)
 {
@@ -34,6 +34,17 @@ static inline void io_write(u64 addr, u64 v, unsigned int size)
 	case 4: *(volatile u32 *)addr = v; break;
 	default: *(volatile u64 *)addr = v; break;
 	}
+}
+
+/*
+ * Change only the 'mask' bits of a shared register (fields of several
+ * owners in one word), under 'lock' against other writers.
+ */
+static inline void io_update(volatile u32 *lock, u64 addr, u64 mask, u64 v, unsigned int size)
+{
+	spin_lock(lock);
+	io_write(addr, (io_read(addr, size) & ~mask) | (v & mask), size);
+	spin_unlock(lock);
 }
 
 #endif
