@@ -22,6 +22,11 @@ struct cell_hv {
 	int fd;
 };
 
+cell_ctx *cell__hv_ctx(struct cell_hv *hv)
+{
+	return hv->ctx;
+}
+
 /* Longest sysfs value we parse (CPU lists of 256 CPUs fit easily). */
 #define HV_SYSFS_MAX 4096
 

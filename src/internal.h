@@ -88,4 +88,8 @@ int cell__read_file(cell_ctx *ctx, const char *path, size_t max,
 int cell__write_file_atomic(cell_ctx *ctx, const char *path,
 			    const void *data, size_t size);
 
+/* The context of a driver handle (src/hv.c), for modules built on it. */
+struct cell_hv;
+cell_ctx *cell__hv_ctx(struct cell_hv *hv);
+
 #endif /* LIBCELL_INTERNAL_H */

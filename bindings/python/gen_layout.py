@@ -52,8 +52,8 @@ SCALARS = {
     "char": ("ctypes.c_char", 1, True),
     "_Bool": ("ctypes.c_bool", 1, False),
     "bool": ("ctypes.c_bool", 1, False),
-    # Struct members "const void *x" (borrowed data addresses) are plain
-    # addresses on the Python side.
+    # Struct members "const void *x", "const char *x", "const uint64_t *x"
+    # (borrowed data addresses) are plain addresses on the Python side.
     "const_void_ptr": ("ctypes.c_void_p", 0, False),
 }
 
@@ -322,7 +322,7 @@ class _Parser:
             decl = re.sub(r"\s+", " ", decl).strip()
             if not decl:
                 continue
-            decl = re.sub(r"^const void ?\* ?(\w+)$", r"const_void_ptr \1", decl)
+            decl = re.sub(r"^const (?:void|char|uint64_t) ?\* ?(\w+)$", r"const_void_ptr \1", decl)
             m = re.fullmatch(r"((?:struct )?\w+(?: \w+)?) (\w+)(?: ?\[([^\]]+)\])?", decl)
             if not m or "," in decl or "*" in decl or "union" in decl or ":" in decl:
                 raise _fail(where, f"struct {name}: unsupported member {decl!r}")

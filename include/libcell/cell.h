@@ -14,5 +14,6 @@
 #include <libcell/hv.h>
 #include <libcell/create.h>
 #include <libcell/dt.h>
+#include <libcell/linux.h>
 
 #endif /* LIBCELL_CELL_H */

@@ -75,7 +75,7 @@ def main():
                  "GIC: v3, maintenance IRQ 25"):
         check(want in sh, "show qemu-virt/root: missing %r in:\n%s" % (want, sh))
     sh = run("config", "show", os.path.join(built, "qemu-virt/linux-inmate.cell")).stdout.decode()
-    for want in ("CPUs: 2-3", "pins 33", "COMM_REGION",
+    for want in ("CPUs: 2-3", "cpu_reset_address 0x70000000", "Irqchips (0)", "COMM_REGION",
                  "flags PASSIVE_COMMREG VIRTUAL_CONSOLE_PERMITTED"):
         check(want in sh, "show linux-inmate: missing %r in:\n%s" % (want, sh))
 

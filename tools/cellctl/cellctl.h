@@ -47,5 +47,7 @@ int cellctl_disable(cell_ctx *ctx, int argc, char **argv);
 int cellctl_info(cell_ctx *ctx, int argc, char **argv);
 int cellctl_cell(cell_ctx *ctx, int argc, char **argv);
 int cellctl_console(cell_ctx *ctx, int argc, char **argv);
+/* cellctl cell linux (tools/cellctl/linux.c); argv[0] = "linux". */
+int cellctl_cell_linux(cell_ctx *ctx, int argc, char **argv);
 
 #endif /* CELLCTL_H */

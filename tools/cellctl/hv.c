@@ -221,7 +221,8 @@ static int cell_usage(void)
 		    "       cellctl cell create CONFIG.cell\n"
 		    "       cellctl cell load NAME|ID FILE[@ADDR]...\n"
 		    "       cellctl cell start|shutdown|destroy NAME|ID\n"
-		    "       cellctl cell stats NAME|ID [--cpu N]");
+		    "       cellctl cell stats NAME|ID [--cpu N]\n"
+		    "       cellctl cell linux CELL.cell Image -d DTB [-i INITRD] [-c CMDLINE] [-w LAYOUT.json]");
 	return CELLCTL_USAGE;
 }
 
@@ -237,6 +238,8 @@ int cellctl_cell(cell_ctx *ctx, int argc, char **argv)
 	if (argc < 2)
 		return cell_usage();
 	sub = argv[1];
+	if (!strcmp(sub, "linux"))
+		return cellctl_cell_linux(ctx, argc - 1, argv + 1);
 	if (!strcmp(sub, "list")) {
 		if (argc != 2)
 			return cell_usage();

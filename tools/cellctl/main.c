@@ -25,7 +25,7 @@ static const struct command commands[] = {
 	{ "disable", cellctl_disable, "disable                               stop the hypervisor" },
 	{ "info", cellctl_info, "info                                  enabled state, memory pools" },
 	{ "cell", cellctl_cell,
-	  "cell list|create|load|start|shutdown|destroy|stats ...  manage cells" },
+	  "cell list|create|load|start|shutdown|destroy|stats|linux ...  manage cells" },
 	{ "console", cellctl_console, "console [-f]                          hypervisor console" },
 };
 

@@ -28,6 +28,7 @@ from .errors import (Busy, Error, Exists, FileTooBig, InvalidArgument, IOFailure
 from .gic import GicList, gic_discover
 from .handoff import Handoff, handoff, handoff_kind_name
 from .hv import Hypervisor, state_code
+from .linux import LinuxBoot, host_mpidrs, image_info
 from .pci import PciList, pci_discover
 
 has_symbol = _ffi.has_symbol
@@ -46,6 +47,7 @@ __all__ = [
     "NotFound", "NotSupported", "OutOfRange", "Overflow", "PermissionDenied", "TooBig",
     "Truncated", "Unimplemented",
     "GicList", "gic_discover", "Handoff", "handoff", "handoff_kind_name",
-    "Hypervisor", "state_code", "PciList", "pci_discover",
+    "Hypervisor", "state_code", "LinuxBoot", "host_mpidrs", "image_info",
+    "PciList", "pci_discover",
 ]
 __all__ += _layout.__all__
