@@ -9,17 +9,18 @@
 #     JSON --encode--> .cell --decode--> JSON --encode--> .cell (byte-exact),
 #     then `cellctl config check` on every example set;
 #  2. the isolate-nic flow (patent steps S1-S4) on the QEMU virt board: the
-#     board's own device tree (dumped by QEMU), the Jailhouse inmate tree
-#     from ../shared/fixtures, the example root and inmate configurations;
+#     board's own device tree (dumped by QEMU), the inmate's tree
+#     (examples/configs/qemu-virt/linux-inmate.dts), the example root and
+#     inmate configurations;
 #     the outputs are verified (checker, device trees, idempotence);
 #  3. S5 on the board (scripts/isolation_board.py): QEMU boots Debian's
 #     arm64 kernel with isolate-nic's host.dtb, our module enables our
 #     hypervisor with isolate-nic's root.cell, the root Linux is checked,
-#     then the inmate cell is created and destroyed (its boot is reported
-#     as "pending" until the hypervisor can load and start cells).
+#     then `cellctl cell linux` boots the same kernel in the inmate cell
+#     with isolate-nic's inmate.cell and inmate.dtb ("inmate Linux
+#     booted"); the inmate driving the NIC is reported "pending".
 #
-# Environment: CELL_JOBS, CELL_BUILD_ROOT (see scripts/lib.sh),
-# CELL_FIXTURES (default ../shared/fixtures beside the checkout).
+# Environment: CELL_JOBS, CELL_BUILD_ROOT (see scripts/lib.sh).
 set -u
 . "$(dirname "$0")/lib.sh"
 
@@ -27,7 +28,6 @@ set -u
 # The board step fetches the rest itself (tests/board/setup.sh).
 cell_need_packages $CELL_BUILD_PACKAGES device-tree-compiler qemu-system-arm python3
 
-fixtures=${CELL_FIXTURES:-$CELL_REPO/../shared/fixtures}
 
 build="$CELL_BUILD_ROOT/isolation"
 work="$CELL_BUILD_ROOT/isolation-work"
@@ -91,9 +91,11 @@ step_config_check() {
 step_isolate_nic() {
 	cell_log "isolate-nic on the QEMU virt board"
 	out="$work/isolate-nic"
-	inmate_dtb="$fixtures/dt/dtb/jailhouse-inmate-qemu-arm64.dtb"
-	[ -f "$inmate_dtb" ] || { fail "$inmate_dtb missing (shared fixtures not beside the checkout?)"; return; }
 	mkdir -p "$out"
+	# The inmate's tree: only what linux-inmate owns or the hypervisor emulates.
+	inmate_dtb="$work/linux-inmate.dtb"
+	dtc -q -I dts -O dtb -o "$inmate_dtb" "$CELL_REPO/examples/configs/qemu-virt/linux-inmate.dts" ||
+		{ fail "dtc cannot compile examples/configs/qemu-virt/linux-inmate.dts"; return; }
 	# QEMU pads its dump to 1 MiB; dtc re-packs it.
 	if ! qemu-system-aarch64 -machine \
 		virt,virtualization=on,gic-version=3,its=on,dumpdtb="$work/virt.raw.dtb" \

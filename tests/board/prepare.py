@@ -19,9 +19,13 @@ usage: prepare.py --src SRC --out OUT [--native-build DIR]
 5. qemu-virt configs: each examples/configs/qemu-virt/*.json encoded with
    the native cellctl ("cellctl config encode IN -o OUT") when it can; the
    root config must pass "cellctl config check", alone and with the others.
+5a. The Linux inmate's pieces in /usr/share/libcell/linux: the board's own
+   kernel as Image, linux-inmate.dtb (dtc of
+   examples/configs/qemu-virt/linux-inmate.dts) and initrd.cpio.gz (busybox
+   and tests/board/inmate-init as /init).
 6. The initramfs OUT/initrd.cpio.gz (busybox, /init, NIC modules, cellctl,
    the module, /lib/firmware/jailhouse.bin, configs, the demo inmates in
-   /usr/share/libcell/inmates, and the static arm64
+   /usr/share/libcell/inmates, the Linux inmate, and the static arm64
    test helpers built from tests/board/guest/*.c into /usr/bin).
 
 state.json records what is present, so tests skip (77) with a reason when
@@ -186,7 +190,31 @@ def encode_configs(src, out, native):
     return res, "; ".join(notes) or None
 
 
-def build_initrd(out, env, cellctl, kos, hv, configs, helpers, inmates):
+def build_linux_inmate(src, out, env):
+    """{name in /usr/share/libcell/linux: host path} of the Linux inmate."""
+    d = os.path.join(out, "linux-inmate")
+    os.makedirs(d, exist_ok=True)
+    dts = os.path.join(src, "examples", "configs", "qemu-virt", "linux-inmate.dts")
+    dtb = os.path.join(d, "linux-inmate.dtb")
+    run(["dtc", "-q", "-I", "dts", "-O", "dtb", "-o", dtb, dts])
+    # the same tree for CPUs 1 and 3: what `cell linux` must refuse
+    with open(dts, encoding="utf-8") as f:
+        text = f.read()
+    wrong = os.path.join(d, "linux-inmate-cpus-1-3.dts")
+    with open(wrong, "w", encoding="utf-8") as f:
+        f.write(text.replace("reg = <0x0 0x2>;", "reg = <0x0 0x1>;"))
+    wrong_dtb = os.path.join(d, "linux-inmate-cpus-1-3.dtb")
+    run(["dtc", "-q", "-I", "dts", "-O", "dtb", "-o", wrong_dtb, wrong])
+    a = initramfs.Archive()
+    a.add_file("bin/busybox", env["BUSYBOX"], 0o755)
+    a.add_file("init", os.path.join(HERE, "inmate-init"), 0o755)
+    initrd = os.path.join(d, "initrd.cpio.gz")
+    a.write(initrd)
+    return {"Image": env["IMAGE"], "linux-inmate.dtb": dtb, "initrd.cpio.gz": initrd,
+            "linux-inmate-cpus-1-3.dtb": wrong_dtb}
+
+
+def build_initrd(out, env, cellctl, kos, hv, configs, helpers, inmates, linux):
     a = initramfs.Archive()
     a.add_file("bin/busybox", env["BUSYBOX"], 0o755)
     a.add_file("init", os.path.join(HERE, "init"), 0o755)
@@ -204,6 +232,8 @@ def build_initrd(out, env, cellctl, kos, hv, configs, helpers, inmates):
         a.add_file("usr/bin/" + name, path, 0o755)
     for name, path in inmates.items():
         a.add_file("usr/share/libcell/inmates/%s.bin" % name, path, 0o644)
+    for name, path in linux.items():
+        a.add_file("usr/share/libcell/linux/" + name, path, 0o644)
     path = os.path.join(out, "initrd.cpio.gz")
     a.write(path)
     return path
@@ -245,13 +275,15 @@ def main():
     inmates = find_inmates(out, native)
     log("inmates: %s" % (", ".join(sorted(inmates)) or "none built"))
     helpers = build_helpers(src, out, env)
-    initrd = build_initrd(out, env, cellctl, kos, hv, configs, helpers, inmates)
+    linux = build_linux_inmate(src, out, env)
+    log("Linux inmate: %s" % ", ".join(sorted(linux)))
+    initrd = build_initrd(out, env, cellctl, kos, hv, configs, helpers, inmates, linux)
     log("initramfs: %s (%d bytes)" % (initrd, os.path.getsize(initrd)))
     state = {
         "initrd": initrd, "cellctl_arm64": cellctl, "arm64_build": arm64,
         "kmod": [os.path.basename(k) for k in kos] if kos else [],
         "kmod_note": kmod_note, "hv_image": hv, "configs": sorted(configs),
-        "inmates": sorted(inmates),
+        "inmates": sorted(inmates), "linux_inmate": sorted(linux),
         "configs_note": cfg_note, "kver": env["KVER"], "workdir": out,
         "native_build": native, "src": src,
         "setup_seconds": round(t_setup, 2),

@@ -21,9 +21,10 @@
    statistics start at zero in the new cell and count the interrupts; CPU
    0's redistributor, read by the root, is as it was.
 3. Refused loads (outside any LOADABLE region, across its end, larger than
-   the region) and the start of linux-inmate, whose cpu_reset_address 0 is
-   not in its RAM: each with its own message, CPUs and pool unchanged.
-4. linux-inmate with cpu_reset_address 0x70000000 and a pattern loaded
+   the region) and the start of linux-inmate moved to cpu_reset_address 0,
+   which is not in its RAM: each with its own message, CPUs and pool
+   unchanged.
+4. linux-inmate (cpu_reset_address 0x70000000) with a pattern loaded
    there that starts with "wfi; b .-4": the root reads the pattern back
    while the cell is loadable; after start the CPU stays in the cell, a
    root read of that memory gets a bus error (the hypervisor refuses it
@@ -267,7 +268,10 @@ def refusals(t, b):
     ok_rc(t, b, "cellctl cell destroy inmate-demo", "destroy inmate-demo, never started")
     failing_inmate(t, b)
 
-    ok_rc(t, b, "cellctl cell create " + INMATE, "cell create linux-inmate")
+    # linux-inmate moved to an entry point at 0: nothing of the cell is mapped there
+    b.run("cellctl config decode %s | sed 's/\"cpu_reset_address\": 1879048192,/\"cpu_reset_address\":"
+          " 0,/' > /tmp/r0.json && cellctl config encode /tmp/r0.json -o /tmp/r0.cell" % INMATE)
+    ok_rc(t, b, "cellctl cell create /tmp/r0.cell", "cell create linux-inmate, cpu_reset_address 0")
     before = machine(b)
     refused(t, b, "cellctl cell start linux-inmate", "Invalid argument",
             "start with cpu_reset_address 0 outside the cell's RAM: EINVAL", before)
@@ -278,11 +282,8 @@ def refusals(t, b):
 
 def running_cell(t, b, pool):
     """linux-inmate spinning in "wfi; b .-4": the end of this board run."""
-    b.run("cellctl config decode %s | sed 's/\"cpu_reset_address\": 0,/\"cpu_reset_address\":"
-          " 1879048192,/' > /tmp/spin.json && cellctl config encode /tmp/spin.json -o /tmp/spin.cell"
-          % INMATE)
     b.run("printf '%s' > /tmp/spin.bin; head -c 65528 /dev/urandom >> /tmp/spin.bin" % SPIN)
-    if not ok_rc(t, b, "cellctl cell create /tmp/spin.cell", "cell create linux-inmate, "
+    if not ok_rc(t, b, "cellctl cell create " + INMATE, "cell create linux-inmate, "
                  "cpu_reset_address 0x70000000"):
         return
     ok_rc(t, b, "cellctl cell load linux-inmate /tmp/spin.bin@0x70000000",
