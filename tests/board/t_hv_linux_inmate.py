@@ -19,7 +19,7 @@
 
 import re
 
-from harness import Test, SYSFS, enable_root, hub_pair, sysfs_int
+from harness import Test, SYSFS, enable_root, hub_pair, skip
 
 INMATE = "/etc/libcell/linux-inmate.cell"
 LINUX = "/usr/share/libcell/linux"
@@ -31,7 +31,6 @@ t = Test("hv_linux_inmate")
 t.need_hv_stack()
 t.need_config("linux-inmate")
 if "Image" not in t.state.get("linux_inmate", []):
-    from harness import skip
     skip("no Linux inmate in the initramfs (board_prepare too old)")
 
 
