@@ -184,9 +184,15 @@ static int warn_devices(cell_linux *l, const void *fdt, const cell_config *cell)
 				continue;
 			if (!unmapped(cell, addr, addr + size, &gs, &ge))
 				continue;
-			err = cell__linux_warn(l, "%s: reg[%d] 0x%" PRIx64 "-0x%" PRIx64 " is not mapped by cell \"%s\" (0x%" PRIx64 "-0x%" PRIx64 " missing): the inmate faults on its first access",
-					       path_of(fdt, node, path, sizeof(path)), i, addr,
-					       addr + size - 1, cell_config_name(cell), gs, ge - 1);
+			if (gs == addr && ge == addr + size)
+				err = cell__linux_warn(l, "%s: reg[%d] 0x%" PRIx64 "-0x%" PRIx64 " is not mapped by cell \"%s\": the inmate faults on its first access",
+						       path_of(fdt, node, path, sizeof(path)), i,
+						       addr, addr + size - 1, cell_config_name(cell));
+			else
+				err = cell__linux_warn(l, "%s: reg[%d] 0x%" PRIx64 "-0x%" PRIx64 " is only partly mapped by cell \"%s\" (0x%" PRIx64 "-0x%" PRIx64 " is not): the inmate faults on an access there",
+						       path_of(fdt, node, path, sizeof(path)), i,
+						       addr, addr + size - 1, cell_config_name(cell),
+						       gs, ge - 1);
 			if (err)
 				return err;
 		}

@@ -45,20 +45,24 @@ int cell_linux_image_parse(cell_ctx *ctx, const void *image, size_t size,
 
 	if (!image || !out)
 		return cell__err(ctx, -EINVAL, "Image: no data given");
-	for (i = 0; i < sizeof(foreign) / sizeof(foreign[0]); i++)
-		if (size >= foreign[i].offset + foreign[i].len &&
-		    !memcmp(p + foreign[i].offset, foreign[i].bytes, foreign[i].len))
-			return cell__err(ctx, -ENOEXEC, "Image: not an arm64 Image but %s",
-					 foreign[i].what);
-	if (size >= ZIMAGE_MAGIC_OFF + 4 && cell__le32(p + ZIMAGE_MAGIC_OFF) == ZIMAGE_MAGIC)
-		return cell__err(ctx, -ENOEXEC,
-				 "Image: a 32-bit ARM zImage, not an arm64 Image");
-	if (size < IMAGE_HDR_SIZE)
-		return cell__err(ctx, -ENOEXEC,
-				 "Image: %zu bytes is shorter than the 64-byte arm64 header", size);
-	if (memcmp(p + IMAGE_MAGIC, "ARM\x64", 4))
+	if (size < IMAGE_HDR_SIZE || memcmp(p + IMAGE_MAGIC, "ARM\x64", 4)) {
+		/* not an Image: say what it is, most often a compressed kernel */
+		for (i = 0; i < sizeof(foreign) / sizeof(foreign[0]); i++)
+			if (size >= foreign[i].offset + foreign[i].len &&
+			    !memcmp(p + foreign[i].offset, foreign[i].bytes, foreign[i].len))
+				return cell__err(ctx, -ENOEXEC,
+						 "Image: not an arm64 Image but %s", foreign[i].what);
+		if (size >= ZIMAGE_MAGIC_OFF + 4 &&
+		    cell__le32(p + ZIMAGE_MAGIC_OFF) == ZIMAGE_MAGIC)
+			return cell__err(ctx, -ENOEXEC,
+					 "Image: a 32-bit ARM zImage, not an arm64 Image");
+		if (size < IMAGE_HDR_SIZE)
+			return cell__err(ctx, -ENOEXEC,
+					 "Image: %zu bytes is shorter than the 64-byte arm64 header",
+					 size);
 		return cell__err(ctx, -ENOEXEC,
 				 "Image: no arm64 Image magic \"ARM\\x64\" at offset 56");
+	}
 
 	info.text_offset = cell__le64(p + IMAGE_TEXT_OFFSET);
 	info.image_size = cell__le64(p + IMAGE_SIZE);

@@ -443,7 +443,15 @@ static void test_warnings(void **state)
 	json_decref(o);
 	cell_free(json);
 
-	/* map the timer block: that warning goes */
+	/* map half of the timer block: a partial warning; all of it: none */
+	cell_linux_free(t->l);
+	t->l = NULL;
+	add_mem(t, 0x09040000, 0x09040000, 0x1000, CELL_MEM_READ | CELL_MEM_WRITE | CELL_MEM_IO);
+	assert_int_equal(cell_linux_new(t->ctx, &t->l, t->cell, &t->p), 0);
+	assert_int_equal(cell_linux_warning_count(t->l), 2);
+	assert_non_null(strstr(cell_linux_warning(t->l, 0), "only partly mapped"));
+	assert_non_null(strstr(cell_linux_warning(t->l, 0), "(0x9041000-0x9041fff is not)"));
+	cell_config_memory_remove(t->cell, (uint32_t)cell_config_memory_count(t->cell) - 1);
 	cell_linux_free(t->l);
 	t->l = NULL;
 	add_mem(t, 0x09040000, 0x09040000, 0x2000, CELL_MEM_READ | CELL_MEM_WRITE | CELL_MEM_IO);
@@ -494,6 +502,10 @@ static void test_refusals(void **state)
 	expect_fail(t, -EBADMSG, "device tree");
 	t->p.dtb_size = fdt_totalsize(t->dtb);
 	t->image[0] = 0x1f, t->image[1] = 0x8b;
+	assert_int_equal(cell_linux_new(t->ctx, &t->l, t->cell, &t->p), 0);	/* the magic decides */
+	cell_linux_free(t->l);
+	t->l = NULL;
+	memset(t->image + 56, 0, 4);
 	expect_fail(t, -ENOEXEC, "gzip");
 }
 

@@ -43,7 +43,7 @@ def cell(ctx: libcell.Context) -> libcell.Config:
 def test_image_info(ctx: libcell.Context) -> None:
     info = libcell.image_info(ctx, image())
     assert (info.image_size, info.flags, info.file_size) == (0x2010000, 0xa, 0x10000)
-    with pytest.raises(libcell.Error, match="gzip"):
+    with pytest.raises(libcell.NotExecutable, match="gzip"):
         libcell.image_info(ctx, b"\x1f\x8b" + bytes(100))
 
 

@@ -23,7 +23,7 @@ from .create import create_inmate, create_root
 from .dt import GicEntry, GicReport, PciHostEntry, discover_gics, discover_pci
 from .errors import (Busy, Error, Exists, FileTooBig, InvalidArgument, IOFailure,
                      IsADirectory, Loop, Malformed, MissingSymbol, NameTooLong, NoDevice,
-                     NoMemory, NoSpace, NotFound, NotSupported, OutOfRange, Overflow,
+                     NoMemory, NoSpace, NotExecutable, NotFound, NotSupported, OutOfRange, Overflow,
                      PermissionDenied, TooBig, Truncated, Unimplemented)
 from .gic import GicList, gic_discover
 from .handoff import Handoff, handoff, handoff_kind_name
@@ -44,7 +44,7 @@ __all__ = [
     "GicEntry", "GicReport", "PciHostEntry", "discover_gics", "discover_pci",
     "Busy", "Error", "Exists", "FileTooBig", "InvalidArgument", "IOFailure", "IsADirectory",
     "Loop", "Malformed", "MissingSymbol", "NameTooLong", "NoDevice", "NoMemory", "NoSpace",
-    "NotFound", "NotSupported", "OutOfRange", "Overflow", "PermissionDenied", "TooBig",
+    "NotExecutable", "NotFound", "NotSupported", "OutOfRange", "Overflow", "PermissionDenied", "TooBig",
     "Truncated", "Unimplemented",
     "GicList", "gic_discover", "Handoff", "handoff", "handoff_kind_name",
     "Hypervisor", "state_code", "LinuxBoot", "host_mpidrs", "image_info",

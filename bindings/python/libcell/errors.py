@@ -53,6 +53,10 @@ class NoSpace(Error):
     """-ENOSPC: buffer too small."""
 
 
+class NotExecutable(Error, ValueError):
+    """-ENOEXEC: not a kernel image this call can boot (compressed, foreign)."""
+
+
 class OutOfRange(Error, IndexError):
     """-ERANGE: index out of range."""
 
@@ -124,6 +128,7 @@ _BY_ERRNO: dict[int, type[Error]] = {
     _errno.EOVERFLOW: Overflow,
     _errno.E2BIG: TooBig,
     _errno.ENOSPC: NoSpace,
+    _errno.ENOEXEC: NotExecutable,
     _errno.ERANGE: OutOfRange,
     _errno.ENOTSUP: NotSupported,
     _errno.ENOENT: NotFound,

@@ -24,7 +24,8 @@ def _buffer(data: bytes | bytearray) -> Any:
 
 def image_info(ctx: Context, image: bytes | bytearray) -> Any:
     """The arm64 Image header (cell_linux_image_parse()) as a LinuxImageInfo;
-    raises NotSupported... as the C call does (-ENOEXEC: not an Image)."""
+    raises NotExecutable for a file that is not an uncompressed arm64 Image
+    (the message says what it is instead)."""
     raw = bytes(image)
     out = L.STRUCTS["cell_linux_image_info"][0]()
     _ffi.call("cell_linux_image_parse", ctx.handle, raw, len(raw), ctypes.byref(out),
