@@ -12,7 +12,8 @@
 2. The boot: the inmate's kernel log appears on the shared PL011 (its early
    console); its /init (tests/board/inmate-init) reports both CPUs online,
    then arch_timer and IPI counts that grew on both CPUs. The cell is
-   listed running on CPUs 2-3; the root keeps its console (commands run)
+   listed running on CPUs 2-3, its statistics count the PSCI call that
+   brought CPU 3 up and the virtual interrupts of both CPUs; the root keeps its console (commands run)
    and answered pings across its hub NIC through the whole boot; its
    dmesg stays clean.
 """
@@ -37,6 +38,12 @@ if "Image" not in t.state.get("linux_inmate", []):
 def machine(b):
     return b.run("cat /sys/devices/system/cpu/online %s/mem_pool_used; cellctl cell list | wc -l"
                  % SYSFS).split("\n")
+
+
+def stats(b, cpu):
+    return {k: int(v) for k, v in (ln.split() for ln in
+            b.run("cellctl cell stats linux-inmate --cpu %d" % cpu).split("\n")
+            if len(ln.split()) == 2 and ln.split()[1].isdigit())}
 
 
 def linux_cmd(extra="", image=LINUX + "/Image", dtb=LINUX + "/linux-inmate.dtb",
@@ -110,6 +117,12 @@ def boot(t, b):
     t.check("rc=0" in out and "kernel 0x70200000" in out, "cellctl cell linux succeeded", out)
     t.check_re(r"^\s*[1-9]\d*\s+linux-inmate\s+running\s+2-3\s*$", b.run("cellctl cell list"),
                "the cell is listed running on CPUs 2-3")
+    # CPU 2 brought CPU 3 up with PSCI CPU_ON; both took virtual interrupts
+    st = {cpu: stats(b, cpu) for cpu in (2, 3)}
+    t.check(st[2].get("vmexits_psci", 0) >= 1 and
+            all(st[c].get("vmexits_virt_irq", 0) >= 100 for c in (2, 3)),
+            "cell stats: PSCI calls on CPU 2, >= 100 virtual interrupts on CPUs 2 and 3",
+            str(st))
     # the root's console still works: a command's output comes back intact
     t.check(b.run("echo root-console; cat /sys/devices/system/cpu/online") ==
             "root-console\n0-1", "the root's console answers; Linux holds CPUs 0-1")

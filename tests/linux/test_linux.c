@@ -330,9 +330,9 @@ static void test_dtb_edits(void **state)
 	assert_string_equal(s, "console=none rdinit=/init");
 	reg = fdt_getprop(fdt, node, "linux,initrd-start", &len);
 	assert_int_equal(len, 8);
-	assert_int_equal(fdt64_to_cpu(*(const fdt64_t *)(const void *)reg), y.initrd_address);
+	assert_int_equal(fdt64_ld((const fdt64_t *)(const void *)reg), y.initrd_address);
 	reg = fdt_getprop(fdt, node, "linux,initrd-end", &len);
-	assert_int_equal(fdt64_to_cpu(*(const fdt64_t *)(const void *)reg),
+	assert_int_equal(fdt64_ld((const fdt64_t *)(const void *)reg),
 			 y.initrd_address + y.initrd_size);
 	/* the input stays as it was */
 	assert_true(fdt_path_offset(t->p.dtb, "/memory@0") >= 0);
