@@ -123,7 +123,7 @@ typedef struct cell_linux cell_linux;
  *         a loadable executable RAM region, /cpus not matching the cell:
  *         the message names the node or CPU); -ENOEXEC (Image, as
  *         cell_linux_image_parse()); the tree's -EBADMSG/-EINVAL (malformed,
- *         offset named); -ENOSPC (kernel, DTB or initrd does not fit: the
+ *         offset named); -E2BIG (more than 64 RAM regions); -ENOSPC (kernel, DTB or initrd does not fit: the
  *         message says which and how much room there was); -EFBIG (edited
  *         tree above 2 MiB); -ENOMEM.
  */

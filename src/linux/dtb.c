@@ -33,11 +33,6 @@ static int fdt_fail(cell_ctx *ctx, const char *what, int fdt_err)
 			 "device tree: %s: %s", what, fdt_strerror(fdt_err));
 }
 
-static const char *path_of(const void *fdt, int node, char *buf, size_t len)
-{
-	return cell__fdt_path(fdt, node, buf, len);
-}
-
 /* The enabled CPU nodes under /cpus must be exactly the cell's CPUs. */
 static int check_cpus(cell_ctx *ctx, const void *fdt, const cell_config *cell,
 		      const struct cell_linux_params *p)
@@ -75,19 +70,19 @@ static int check_cpus(cell_ctx *ctx, const void *fdt, const cell_config *cell,
 			return err;
 		if (a.cells < 1 || a.cells > 2)
 			return cell__err(ctx, -EINVAL, "device tree: %s: reg has %u address cells",
-					 path_of(fdt, node, path, sizeof(path)), a.cells);
+					 cell__fdt_path(fdt, node, path, sizeof(path)), a.cells);
 		mpidr = (a.cells == 2 ? (uint64_t)a.w[0] << 32 | a.w[1] : a.w[0]) & MPIDR_AFF_MASK;
 		for (i = 0; i < (uint32_t)n && (want[i] & MPIDR_AFF_MASK) != mpidr; i++)
 			;
 		if (i == (uint32_t)n)
 			return cell__err(ctx, -EINVAL,
 					 "device tree: %s (MPIDR 0x%" PRIx64 ") is not a CPU of cell \"%s\": the tree must list exactly the cell's CPUs",
-					 path_of(fdt, node, path, sizeof(path)), mpidr,
+					 cell__fdt_path(fdt, node, path, sizeof(path)), mpidr,
 					 cell_config_name(cell));
 		if (want[i] >> 63)
 			return cell__err(ctx, -EINVAL,
 					 "device tree: %s: a second node for MPIDR 0x%" PRIx64,
-					 path_of(fdt, node, path, sizeof(path)), mpidr);
+					 cell__fdt_path(fdt, node, path, sizeof(path)), mpidr);
 		want[i] |= 1ull << 63;	/* seen */
 	}
 	for (i = 0; i < (uint32_t)n; i++)
@@ -186,11 +181,11 @@ static int warn_devices(cell_linux *l, const void *fdt, const cell_config *cell)
 				continue;
 			if (gs == addr && ge == addr + size)
 				err = cell__linux_warn(l, "%s: reg[%d] 0x%" PRIx64 "-0x%" PRIx64 " is not mapped by cell \"%s\": the inmate faults on its first access",
-						       path_of(fdt, node, path, sizeof(path)), i,
+						       cell__fdt_path(fdt, node, path, sizeof(path)), i,
 						       addr, addr + size - 1, cell_config_name(cell));
 			else
 				err = cell__linux_warn(l, "%s: reg[%d] 0x%" PRIx64 "-0x%" PRIx64 " is only partly mapped by cell \"%s\" (0x%" PRIx64 "-0x%" PRIx64 " is not): the inmate faults on an access there",
-						       path_of(fdt, node, path, sizeof(path)), i,
+						       cell__fdt_path(fdt, node, path, sizeof(path)), i,
 						       addr, addr + size - 1, cell_config_name(cell),
 						       gs, ge - 1);
 			if (err)
@@ -234,12 +229,17 @@ static int write_memory(cell_ctx *ctx, void *fdt, const cell_config *cell)
 	struct cell_memory m;
 	size_t len = 0;
 
-	for (i = 0; i < count && n < LINUX_MAX_REGIONS; i++) {
+	for (i = 0; i < count; i++) {
 		cell_config_memory_get(cell, i, &m);
-		if ((m.flags & (CELL_MEM_READ | CELL_MEM_WRITE)) ==
-		    (CELL_MEM_READ | CELL_MEM_WRITE) && m.size &&
-		    !(m.flags & (CELL_MEM_IO | CELL_MEM_COMM_REGION | CELL_MEM_ROOTSHARED)))
-			ram[n++] = (struct linux_ram){ m.virt_start, m.size, m.flags };
+		if ((m.flags & (CELL_MEM_READ | CELL_MEM_WRITE)) !=
+		    (CELL_MEM_READ | CELL_MEM_WRITE) || !m.size ||
+		    (m.flags & (CELL_MEM_IO | CELL_MEM_COMM_REGION | CELL_MEM_ROOTSHARED)))
+			continue;
+		if (n == LINUX_MAX_REGIONS)
+			return cell__err(ctx, -E2BIG,
+					 "cell \"%s\" has more than %d RAM regions for /memory",
+					 cell_config_name(cell), LINUX_MAX_REGIONS);
+		ram[n++] = (struct linux_ram){ m.virt_start, m.size };
 	}
 	qsort(ram, n, sizeof(ram[0]), cmp_ram);
 

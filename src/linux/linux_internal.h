@@ -8,9 +8,9 @@
 #define LINUX_PAGE		0x1000ull
 #define LINUX_MAX_REGIONS	64
 
-/* A cell memory region in guest-physical terms. */
+/* A RAM region of the cell in guest-physical terms. */
 struct linux_ram {
-	uint64_t start, size, flags;
+	uint64_t start, size;
 };
 
 struct cell_linux {
@@ -33,9 +33,10 @@ int cell__linux_place(cell_ctx *ctx, const cell_config *cell,
 		      struct cell_linux_layout *lay);
 
 /*
- * Check @fdt against the cell (CPUs, device ranges: warnings into @l) and
- * write the edited copy into l->dtb. @initrd_* are the final placement
- * (size 0: none); the DTB size it needs is known before its address.
+ * Check p->dtb against the cell (CPUs; unmapped device ranges become
+ * warnings in @l) and write the edited copy into l->dtb. The initrd range
+ * in /chosen is a placeholder: the DTB's size must be known before the
+ * initrd can be placed, so linux.c patches it in place afterwards.
  */
 int cell__linux_edit_dtb(cell_linux *l, const cell_config *cell,
 			 const struct cell_linux_params *p);

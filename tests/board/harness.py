@@ -127,6 +127,13 @@ def sysfs_int(b, path):
     return int(b.run("cat " + path).strip())
 
 
+def cell_stats(b, cell, cpu):
+    """`cellctl cell stats CELL --cpu CPU` as {counter: value}."""
+    return {k: int(v) for k, v in (ln.split() for ln in
+            b.run("cellctl cell stats %s --cpu %d" % (cell, cpu)).split("\n")
+            if len(ln.split()) == 2 and ln.split()[1].isdigit())}
+
+
 def linux_healthy(t, b, what):
     """Linux still answers, all 4 CPUs online, no oops/BUG in dmesg."""
     out = b.run("cat /sys/devices/system/cpu/online; ping -c 1 -W 2 127.0.0.1 >/dev/null && echo PING-OK;"

@@ -36,7 +36,7 @@ The root Linux answers pings throughout (a background ping every 0.5 s).
 
 import re
 
-from harness import Test, SYSFS, enable_root, linux_healthy, sysfs_int
+from harness import Test, SYSFS, cell_stats as stats, enable_root, linux_healthy, sysfs_int
 
 DEMO = "/etc/libcell/inmate-demo.cell"
 HELLO = "/usr/share/libcell/inmates/hello.bin"
@@ -154,12 +154,6 @@ def cpu0_gicr(b):
     """What the root sees of its CPU 0's SGI/PPI enables and priorities."""
     return b.run("for o in 0x100 0x400 0x404 0x408 0x40c 0x410 0x414 0x418 0x41c; do"
                  " taskset -c 0 devmem $((0x%x + o)) 32; done" % CPU0_SGI_FRAME).split()
-
-
-def stats(b, cell, cpu):
-    return {k: int(v) for k, v in (ln.split() for ln in
-            b.run("cellctl cell stats %s --cpu %d" % (cell, cpu)).split("\n")
-            if len(ln.split()) == 2 and ln.split()[1].isdigit())}
 
 
 def root_irqs(b):

@@ -20,7 +20,7 @@
 
 import re
 
-from harness import Test, SYSFS, enable_root, hub_pair, skip
+from harness import Test, SYSFS, cell_stats, enable_root, hub_pair, skip
 
 INMATE = "/etc/libcell/linux-inmate.cell"
 LINUX = "/usr/share/libcell/linux"
@@ -38,12 +38,6 @@ if "Image" not in t.state.get("linux_inmate", []):
 def machine(b):
     return b.run("cat /sys/devices/system/cpu/online %s/mem_pool_used; cellctl cell list | wc -l"
                  % SYSFS).split("\n")
-
-
-def stats(b, cpu):
-    return {k: int(v) for k, v in (ln.split() for ln in
-            b.run("cellctl cell stats linux-inmate --cpu %d" % cpu).split("\n")
-            if len(ln.split()) == 2 and ln.split()[1].isdigit())}
 
 
 def linux_cmd(extra="", image=LINUX + "/Image", dtb=LINUX + "/linux-inmate.dtb",
@@ -118,7 +112,7 @@ def boot(t, b):
     t.check_re(r"^\s*[1-9]\d*\s+linux-inmate\s+running\s+2-3\s*$", b.run("cellctl cell list"),
                "the cell is listed running on CPUs 2-3")
     # CPU 2 brought CPU 3 up with PSCI CPU_ON; both took virtual interrupts
-    st = {cpu: stats(b, cpu) for cpu in (2, 3)}
+    st = {cpu: cell_stats(b, "linux-inmate", cpu) for cpu in (2, 3)}
     t.check(st[2].get("vmexits_psci", 0) >= 1 and
             all(st[c].get("vmexits_virt_irq", 0) >= 100 for c in (2, 3)),
             "cell stats: PSCI calls on CPU 2, >= 100 virtual interrupts on CPUs 2 and 3",

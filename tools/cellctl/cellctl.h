@@ -42,6 +42,11 @@ int cellctl_config_check(cell_ctx *ctx, int argc, char **argv);
 int cellctl_config_create(cell_ctx *ctx, int argc, char **argv);
 
 /* The running hypervisor (tools/cellctl/hv.c). */
+/*
+ * Open the driver handle (LIBCELL_HV_DEVICE, LIBCELL_HV_SYSFS honoured);
+ * CELLCTL_OK, or CELLCTL_FAIL after printing the error (*hv NULL then).
+ */
+int cellctl_open_hv(cell_ctx *ctx, cell_hv **hv);
 int cellctl_enable(cell_ctx *ctx, int argc, char **argv);
 int cellctl_disable(cell_ctx *ctx, int argc, char **argv);
 int cellctl_info(cell_ctx *ctx, int argc, char **argv);

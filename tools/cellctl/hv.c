@@ -18,7 +18,7 @@
 #define STATS_MAX 64u
 #define IMAGE_MAX (1u << 30)	/* cell images: a kernel + initramfs fits */
 
-static int open_hv(cell_ctx *ctx, cell_hv **hv)
+int cellctl_open_hv(cell_ctx *ctx, cell_hv **hv)
 {
 	const char *sysfs = getenv("LIBCELL_HV_SYSFS");
 
@@ -60,7 +60,7 @@ int cellctl_enable(cell_ctx *ctx, int argc, char **argv)
 	}
 	if (read_input(ctx, argv[1], &data, &size))
 		return CELLCTL_FAIL;
-	if (open_hv(ctx, &hv)) {
+	if (cellctl_open_hv(ctx, &hv)) {
 		cell_free(data);
 		return CELLCTL_FAIL;
 	}
@@ -82,7 +82,7 @@ static int open_no_args(cell_ctx *ctx, int argc, char **argv, cell_hv **hv)
 		cellctl_err("usage: cellctl %s", argv[0]);
 		return CELLCTL_USAGE;
 	}
-	return open_hv(ctx, hv);
+	return cellctl_open_hv(ctx, hv);
 }
 
 int cellctl_disable(cell_ctx *ctx, int argc, char **argv)
@@ -274,7 +274,7 @@ int cellctl_cell(cell_ctx *ctx, int argc, char **argv)
 	}
 	if (argc >= 3 && strcmp(sub, "create"))
 		parse_cell(argv[2], &id, &name);
-	if (open_hv(ctx, &hv))
+	if (cellctl_open_hv(ctx, &hv))
 		return CELLCTL_FAIL;
 	ret = CELLCTL_OK;
 	if (!strcmp(sub, "list")) {
@@ -320,7 +320,7 @@ int cellctl_console(cell_ctx *ctx, int argc, char **argv)
 		cellctl_err("out of memory");
 		return CELLCTL_FAIL;
 	}
-	if (open_hv(ctx, &hv)) {
+	if (cellctl_open_hv(ctx, &hv)) {
 		free(buf);
 		return CELLCTL_FAIL;
 	}

@@ -139,10 +139,9 @@ static int run(cell_ctx *ctx, struct files *f, const char *const *path, const ch
 	ret = report(ctx, l, layout_out, dtb_out);
 	if (ret || layout_out)
 		goto out;	/* -w: a dry run */
-	if (cell_hv_open(ctx, &hv, getenv("LIBCELL_HV_DEVICE")) ||
-	    (getenv("LIBCELL_HV_SYSFS") && *getenv("LIBCELL_HV_SYSFS") &&
-	     cell_hv_set_sysfs_root(hv, getenv("LIBCELL_HV_SYSFS"))) ||
-	    cell_linux_boot(hv, l, cfg)) {
+	if (cellctl_open_hv(ctx, &hv)) {
+		ret = CELLCTL_FAIL;
+	} else if (cell_linux_boot(hv, l, cfg)) {
 		cellctl_err("%s", cell_ctx_last_error(ctx));
 		ret = CELLCTL_FAIL;
 	}
