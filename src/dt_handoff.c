@@ -354,17 +354,22 @@ static const char *const companions[][2] = {
 	{ "iommus", "iommu-names" },
 };
 
-/* Drop @prop (and its companion) from @n, recording it. */
+/* Drop @prop (and its companion) from @n, recording it. @prop may be the
+ * dropped property's own name, so a copy outlives it; a whole copy, since
+ * the name decides which property goes and may be of any length. */
 static int drop_prop(struct ho *h, struct cell__dt_node *n,
 		     const struct cell__dt_node *rep, uint32_t tree, const char *prop)
 {
-	char name[64];
+	char *name = strdup(prop);
 	size_t i;
 	int err;
 
-	snprintf(name, sizeof(name), "%s", prop);
-	if (!cell__dt_delprop(n, name))
+	if (!name)
+		return cell__err(h->ctx, -ENOMEM, "out of memory");
+	if (!cell__dt_delprop(n, name)) {
+		free(name);
 		return 0;
+	}
 	err = add_item(h, CELL_HANDOFF_DROPPED_PROP, tree, rep, name, NULL, 0);
 	for (i = 0; !err && i < sizeof(companions) / sizeof(companions[0]); i++)
 		if (!strcmp(name, companions[i][0]) &&
@@ -377,11 +382,12 @@ static int drop_prop(struct ho *h, struct cell__dt_node *n,
 		for (i = 0; i < n->nprops; i++)
 			if (!strncmp(n->props[i].name, "pinctrl-", 8) &&
 			    strcmp(n->props[i].name, "pinctrl-names"))
-				return 0;
-		if (cell__dt_delprop(n, "pinctrl-names"))
+				break;
+		if (i == n->nprops && cell__dt_delprop(n, "pinctrl-names"))
 			err = add_item(h, CELL_HANDOFF_DROPPED_PROP, tree, rep,
 				       "pinctrl-names", NULL, 0);
 	}
+	free(name);
 	return err;
 }
 
@@ -1315,11 +1321,9 @@ static int scan_inbound(struct ho *h, bool apply)
 			if (s.err)
 				return s.err;
 			if (apply && s.hit && (h->flags & CELL_HANDOFF_DROP_UNRESOLVED)) {
-				char name[64];
-				int err;
+				int err = drop_prop(h, n, n, CELL_HANDOFF_TREE_HOST,
+						    n->props[k].name);
 
-				snprintf(name, sizeof(name), "%s", n->props[k].name);
-				err = drop_prop(h, n, n, CELL_HANDOFF_TREE_HOST, name);
 				if (err)
 					return err;
 				k--;	/* the next property moved into slot k */
@@ -1380,31 +1384,31 @@ static int follow_paths(struct ho *h, const char *node, bool create)
 	for (k = 0; k < src->nprops; k++) {
 		struct cell__dt_prop *p = &src->props[k];
 		struct cell__dt_node *o, *c;
-		char name[64], np[256];
+		char np[256];
 
 		o = p->len && p->val[0] == '/' ?
 			resolve_path(h->ht, (const char *)p->val, p->len) : NULL;
 		if (!o || !(o->mark & M_MOVED) || !(c = copy_of(h, o)))
 			continue;
-		snprintf(name, sizeof(name), "%s", p->name);
 		cell__dt_path(c, np, sizeof(np));
 		if (!dst && create) {
 			dst = cell__dt_new_child(h->it->root, node + 1);
 			if (!dst)
 				return cell__err(h->ctx, -ENOMEM, "out of memory");
 		}
-		if (dst && !cell__dt_prop(dst, name)) {
-			if ((err = cell__dt_setprop_str(dst, name, np)) ||
+		if (dst && !cell__dt_prop(dst, p->name)) {
+			if ((err = cell__dt_setprop_str(dst, p->name, np)) ||
 			    (err = add_item(h, CELL_HANDOFF_ADDED_ALIAS,
-					    CELL_HANDOFF_TREE_INMATE, dst, name, np, 0)))
+					    CELL_HANDOFF_TREE_INMATE, dst, p->name, np, 0)))
 				return err;
 		}
 		if (removed_from_host(h, o)) {
+			/* Recorded first: the deletion frees the name. */
 			cell__dt_path(o, np, sizeof(np));
-			cell__dt_delprop(src, name);
 			if ((err = add_item(h, CELL_HANDOFF_REMOVED_ALIAS,
-					    CELL_HANDOFF_TREE_HOST, src, name, np, 0)))
+					    CELL_HANDOFF_TREE_HOST, src, p->name, np, 0)))
 				return err;
+			cell__dt_delprop(src, p->name);
 			k--;
 		}
 	}

@@ -502,6 +502,68 @@ static void test_aliases(void **state)
 	free(i.data);
 }
 
+/*
+ * Property names longer than the report's prop field: an alias into the
+ * moved subtree and an inbound "-supply" reference to it. Both must go
+ * from the host whole (a truncated name once matched nothing and the
+ * walk never ended) and the alias must reach the inmate under its name.
+ */
+static void test_long_property_names(void **state)
+{
+	struct blob h = load("nxp-ls1028a-rdb", ".dtb"), i = load(INMATE, ".dtb");
+	char alias[96], supply[96];
+	struct blob big;
+	cell_handoff *r;
+	const void *hb, *ib;
+	cell_ctx *ctx;
+	uint32_t ph;
+	int off;
+
+	(void)state;
+	memset(alias, 'a', sizeof(alias) - 1);
+	alias[sizeof(alias) - 1] = 0;
+	memset(supply, 'v', sizeof(supply) - 1);
+	strcpy(supply + sizeof(supply) - 8, "-supply");
+	big.size = h.size + 4096;
+	big.data = malloc(big.size);
+	assert_non_null(big.data);
+	assert_int_equal(fdt_open_into(h.data, big.data, (int)big.size), 0);
+	assert_int_equal(fdt_find_max_phandle(big.data, &ph), 0);
+	ph++;
+	off = fdt_path_offset(big.data, "/soc/pcie@1f0000000/ethernet@0,0");
+	assert_true(off >= 0);
+	assert_int_equal(fdt_setprop_u32(big.data, off, "phandle", ph), 0);
+	off = fdt_path_offset(big.data, "/aliases");
+	assert_true(off >= 0);
+	assert_int_equal(fdt_setprop_string(big.data, off, alias,
+					    "/soc/pcie@1f0000000/ethernet@0,0"), 0);
+	off = fdt_path_offset(big.data, "/soc");
+	assert_true(off >= 0);
+	assert_int_equal(fdt_setprop_u32(big.data, off, supply, ph), 0);
+
+	assert_int_equal(cell_ctx_new(&ctx), 0);
+	assert_int_equal(run(&big, &i, "/soc/pcie@1f0000000", CELL_HANDOFF_DROP_UNRESOLVED,
+			     ctx, &r), 0);
+	hb = cell_handoff_host_blob(r, NULL);
+	ib = cell_handoff_inmate_blob(r, NULL);
+	off = fdt_path_offset(ib, "/aliases");
+	assert_true(off >= 0);
+	assert_string_equal(fdt_getprop(ib, off, alias, NULL), "/pcie@1f0000000/ethernet@0,0");
+	off = fdt_path_offset(hb, "/aliases");
+	assert_true(off >= 0);
+	assert_null(fdt_getprop(hb, off, alias, NULL));
+	assert_non_null(fdt_getprop(hb, off, "serial0", NULL));
+	off = fdt_path_offset(hb, "/soc");
+	assert_true(off >= 0);
+	assert_null(fdt_getprop(hb, off, supply, NULL));
+	assert_true(has_item(r, CELL_HANDOFF_DROPPED_PROP, "/soc", NULL));
+	cell_handoff_free(r);
+	cell_ctx_free(ctx);
+	free(big.data);
+	free(h.data);
+	free(i.data);
+}
+
 static void test_nothing_to_hand_off(void **state)
 {
 	struct blob h = load("cavium-thunder-88xx", ".dtb"), i = load(INMATE, ".dtb");
@@ -941,6 +1003,7 @@ int main(void)
 		cmocka_unit_test(test_fixtures_symbols),
 		cmocka_unit_test(test_symbols_follow),
 		cmocka_unit_test(test_aliases),
+		cmocka_unit_test(test_long_property_names),
 		cmocka_unit_test(test_nothing_to_hand_off),
 		cmocka_unit_test(test_bad_input),
 		cmocka_unit_test(test_collision),
