@@ -87,7 +87,7 @@ def cell(state, blob, work):
             sys.exit("cell run: load: " + out)
         mark = len(b.console)
         b.run("(sleep 0.3; cellctl cell start inmate-demo) >/dev/null 2>&1 </dev/null &")
-        b.wait_for(r"timer: powering off|unhandled .*parking|FATAL", 300, start=mark,
+        b.wait_for(r"timer: powering off|unhandled .*parking|CPU parked, cell failed|FATAL", 300, start=mark,
                    what="the timer demo")
         return parse("\n".join(b.console[mark:]), "cell run (%s)" % log)
 

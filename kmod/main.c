@@ -644,6 +644,21 @@ out_free:
 	return err;
 }
 
+/*
+ * Why the hypervisor would not stop a cell (destroy, shutdown, restart):
+ * the hypervisor's console has the details.
+ */
+static void stop_refused(const char *what, const struct jh_cell *cell, long err)
+{
+	if (err == -EPERM)
+		pr_err("%s: \"%s\" denied the shutdown request (or a running/locked cell vetoes it)\n",
+		       what, cell->name);
+	else if (err == -EIO)
+		pr_err("%s: \"%s\": a CPU of the cell did not stop\n", what, cell->name);
+	else
+		pr_err("%s: \"%s\" refused by the hypervisor (%ld)\n", what, cell->name, err);
+}
+
 /* The cell an ioctl names: by id, or by name with id -1. */
 static struct jh_cell *find_cell(const struct cell_abi_ioctl_cell_id *cid)
 {
@@ -681,13 +696,8 @@ static int jh_cell_destroy(struct cell_abi_ioctl_cell_id __user *uarg)
 		goto out;
 	}
 	err = jh_hypercall(CELL_ABI_HC_CELL_DESTROY, cell->id, 0);
-	if (err == -EBUSY) {
-		pr_err("cell destroy: \"%s\" has a CPU running; a running cell cannot be stopped yet (its CPUs must power off first)\n",
-		       cell->name);
-		goto out;
-	}
 	if (err) {
-		pr_err("cell destroy: \"%s\" refused by the hypervisor (%ld)\n", cell->name, err);
+		stop_refused("cell destroy", cell, err);
 		goto out;
 	}
 	jh.cells[cell->id] = NULL;
@@ -838,12 +848,7 @@ static int jh_cell_load(struct cell_abi_ioctl_cell_load __user *uarg)
 	ret = jh_hypercall(CELL_ABI_HC_CELL_SET_LOADABLE, cell->id, 0);
 	if (ret) {
 		err = ret;
-		if (ret == -EBUSY)
-			pr_err("cell %s: \"%s\" has a CPU running; a running cell cannot be stopped yet\n",
-			       arg.num_preload_images ? "load" : "shutdown", cell->name);
-		else
-			pr_err("cell load: \"%s\": the hypervisor refused to make it loadable (%d)\n",
-			       cell->name, err);
+		stop_refused(arg.num_preload_images ? "cell load" : "cell shutdown", cell, ret);
 		goto out;
 	}
 	for (i = 0; i < arg.num_preload_images; i++) {
@@ -877,9 +882,8 @@ static int jh_cell_start(struct cell_abi_ioctl_cell_id __user *uarg)
 	if (cell) {
 		ret = jh_hypercall(CELL_ABI_HC_CELL_START, cell->id, 0);
 		err = ret;
-		if (ret == -EBUSY)
-			pr_err("cell start: \"%s\" is running; a running cell cannot be restarted yet\n",
-			       cell->name);
+		if (ret == -EPERM || ret == -EIO)
+			stop_refused("cell start", cell, ret);
 		else if (ret == -EINVAL)
 			pr_err("cell start: \"%s\": its cpu_reset_address %#llx is not in its RAM\n",
 			       cell->name, cell->config->cpu_reset_address);

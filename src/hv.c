@@ -96,6 +96,15 @@ static int hv_fd(cell_hv *hv)
 /* Why a driver refused, beyond strerror: the usual causes per errno. */
 static const char *ioctl_hint(unsigned long req, int err)
 {
+	bool stops = req == CELL_ABI_IOCTL_CELL_LOAD || req == CELL_ABI_IOCTL_CELL_START ||
+		     req == CELL_ABI_IOCTL_CELL_DESTROY;
+
+	/* stopping a running cell: it may object, or a CPU may not stop */
+	if (stops && err == EPERM)
+		return "the cell denied the shutdown request, or a running/locked cell vetoes "
+		       "changes; see cellctl console";
+	if (stops && err == EIO)
+		return "a CPU of the cell did not stop; see cellctl console";
 	switch (err) {
 	case ENOTTY:
 		return "not a hypervisor driver device";

@@ -9,15 +9,19 @@
  * SET_LOADABLE lends the LOADABLE regions back to the root so its driver
  * can copy images in; START takes them back, fills the comm region and
  * releases the lowest CPU at cpu_reset_address (the others wait for PSCI
- * CPU_ON from inside the cell). A CPU running cell code cannot be stopped
- * from here yet (no cross-CPU request exists), so SET_LOADABLE, START and
- * DESTROY refuse with -EBUSY until every CPU of the cell has powered off.
+ * CPU_ON from inside the cell). SET_LOADABLE, START and DESTROY first
+ * stop a cell that runs: a cell that is not passive is asked through its
+ * comm region (it may deny), then every CPU is sent a park request and
+ * the root CPU waits for all of them, with no lock a cell CPU could need
+ * (cell_stop()). A cell ends itself with PSCI SYSTEM_OFF (shut down) or
+ * SYSTEM_RESET (failed); a CPU that faults is parked and fails its cell.
  *
  * Interrupts: no SPI changes owner yet (the root's irq_bitmap is left as
  * it is). The distributor and the redistributors trap as for the root: a
  * cell reaches the SGI/PPI registers of its own CPUs' frames (gicr.c).
  *
- * Everything here runs on a root CPU with hv.lock held.
+ * Management runs on a root CPU under hv.mgmt_lock; hv.lock guards the
+ * cell table and states and is never held while waiting for another CPU.
  */
 #include <hv/hv.h>
 #include <hv/arm64.h>
@@ -397,20 +401,41 @@ static long do_create(u64 config_pa)
 	return id;
 }
 
+/*
+ * A cell that reports RUNNING_LOCKED vetoes the creation and destruction of
+ * other cells (upstream's contract: it is in a phase that must not see the
+ * system change).
+ */
+static long reconfig_ok(struct cell *except, const char *what)
+{
+	unsigned int i;
+
+	for (i = 1; i < HV_MAX_CELLS; i++)
+		if (cells[i].config && &cells[i] != except &&
+		    cells[i].state == CELL_ABI_CELL_RUNNING &&
+		    comm_cell_state(&cells[i]) == CELL_ABI_CELL_RUNNING_LOCKED) {
+			printk("cell %s refused: cell \"%s\" is running/locked\n", what,
+			       cells[i].config->name);
+			return -EPERM;
+		}
+	return 0;
+}
+
 long cell_create(u64 config_pa)
 {
 	long ret;
 
+	spin_lock(&hv.mgmt_lock);
 	spin_lock(&hv.lock);
-	ret = do_create(config_pa);
+	ret = reconfig_ok(NULL, "create") ?: do_create(config_pa);
 	spin_unlock(&hv.lock);
+	spin_unlock(&hv.mgmt_lock);
 	return ret;
 }
 
 /*
  * The first CPU of c that is not parked (running cell code or released
- * and about to), or -1. Only a cell's own CPUs change that, and they can
- * only stop, so a -1 stays true while hv.lock is held.
+ * and about to), or -1.
  */
 static int running_cpu(const struct cell *c)
 {
@@ -427,24 +452,52 @@ static int running_cpu(const struct cell *c)
 	return -1;
 }
 
-/* Look up a non-root cell whose CPUs are all parked, for 'what'. */
-static struct cell *parked_cell(unsigned long id, const char *what, long *err)
+static void set_state(struct cell *c, u32 state)
 {
-	struct cell *c = id ? cell_find(id) : NULL;
-	int cpu;
+	c->state = state;
+	comm_set_state(c, state);
+}
 
-	*err = id ? -ENOENT : -EINVAL;
-	if (!c)
-		return NULL;
-	cpu = running_cpu(c);
-	if (cpu >= 0) {
-		printk("cell %s: \"%s\" still runs on CPU %d; a running cell cannot be stopped "
-		       "yet, its CPUs must power off (PSCI CPU_OFF) first\n",
-		       what, c->config->name, cpu);
-		*err = -EBUSY;
-		return NULL;
+/*
+ * Park every CPU of c (mgmt_lock held, hv.lock not). A running cell that
+ * is not passive is asked first: it may deny (-EPERM, nothing changes);
+ * one that does not answer in time is marked failed and stopped anyway.
+ * Returns 1 in that case, 0 when the cell was stopped otherwise.
+ */
+static long cell_stop(struct cell *c, const char *what)
+{
+	long err, ret = 0;
+	unsigned int cpu;
+
+	if (running_cpu(c) < 0)
+		return 0;
+	if (c->state == CELL_ABI_CELL_RUNNING) {
+		err = comm_request_shutdown(c);
+		if (err == -EPERM) {
+			printk("cell %s: \"%s\" denied the shutdown request\n", what,
+			       c->config->name);
+			return err;
+		}
+		if (err == -ETIMEDOUT) {
+			printk("cell %s: \"%s\" did not answer the shutdown request in time: "
+			       "failed, stopping it\n", what, c->config->name);
+			spin_lock(&hv.lock);
+			set_state(c, CELL_ABI_CELL_FAILED);
+			spin_unlock(&hv.lock);
+			ret = 1;
+		}
 	}
-	return c;
+	spin_lock(&hv.lock);
+	for (cpu = 0; cpu < hv_header.max_cpus; cpu++)
+		if (c->cpu_set & BIT(cpu))
+			cpu_request_park(per_cpu(cpu));
+	spin_unlock(&hv.lock);
+	if (!cpus_wait_parked(c->cpu_set, HV_PARK_TIMEOUT_MS)) {
+		printk("cell %s: \"%s\": a CPU did not park within %u ms\n", what,
+		       c->config->name, HV_PARK_TIMEOUT_MS);
+		return -EIO;
+	}
+	return ret;
 }
 
 /*
@@ -486,7 +539,7 @@ static long do_set_loadable(struct cell *c)
 			return err;
 		c->loadable = true;
 	}
-	c->state = CELL_ABI_CELL_SHUT_DOWN;
+	set_state(c, CELL_ABI_CELL_SHUT_DOWN);
 	return 0;
 }
 
@@ -504,36 +557,6 @@ static bool reset_address_ok(const struct cell *c)
 		    pc >= m[i].virt_start && pc - m[i].virt_start < m[i].size)
 			return true;
 	return false;
-}
-
-/*
- * The comm region as upstream inmates expect it: they check signature and
- * revision first and take their console and GIC addresses from it. The
- * cell reads it with its MMU off (non-cacheable), so clean it to PoC.
- */
-static void comm_init(struct cell *c)
-{
-	const struct cell_abi_platform_info *p = &hv.config->platform_info;
-	struct cell_abi_comm_region_arm *comm = c->comm_page;
-
-	if (!comm)
-		return;
-	memset(comm, 0, PAGE_SIZE);
-	memcpy(comm->signature, CELL_ABI_COMM_SIGNATURE, sizeof(comm->signature));
-	comm->revision = CELL_ABI_COMM_REVISION;
-	comm->cell_state = CELL_ABI_CELL_RUNNING;
-	if (c->config->flags & CELL_ABI_CELL_VIRTUAL_CONSOLE_PERMITTED)
-		comm->flags |= CELL_ABI_COMM_FLAG_DBG_PUTC_PERMITTED;
-	if (c->config->flags & CELL_ABI_CELL_VIRTUAL_CONSOLE_ACTIVE)
-		comm->flags |= CELL_ABI_COMM_FLAG_DBG_PUTC_ACTIVE;
-	comm->console = c->config->console;
-	comm->pci_mmconfig_base = p->pci_mmconfig_base;
-	comm->gic_version = p->arm.gic_version;
-	comm->gicd_base = p->arm.gicd_base;
-	comm->gicc_base = p->arm.gicc_base;
-	comm->gicr_base = p->arm.gicr_base;
-	comm->vpci_irq_base = c->config->vpci_irq_base;
-	dcache_clean_range((u64)comm, PAGE_SIZE);
 }
 
 static long do_start(struct cell *c)
@@ -596,31 +619,98 @@ static long do_destroy(struct cell *c)
 	return 0;
 }
 
-/* Run op on the non-root cell 'id' once none of its CPUs runs. */
-static long on_parked_cell(unsigned long id, const char *what, long (*op)(struct cell *c))
+/*
+ * Run op on the non-root cell 'id' once its CPUs are parked. mgmt_lock
+ * keeps the cell from going away meanwhile: only management destroys.
+ */
+static long manage(unsigned long id, const char *what, long (*op)(struct cell *c))
 {
 	struct cell *c;
-	long ret;
+	long ret, stop;
 
+	spin_lock(&hv.mgmt_lock);
 	spin_lock(&hv.lock);
-	c = parked_cell(id, what, &ret);
-	if (c)
-		ret = op(c);
+	c = id ? cell_find(id) : NULL;
+	ret = id ? -ENOENT : -EINVAL;
+	if (c && op == do_destroy)
+		ret = reconfig_ok(c, what);
+	else if (c)
+		ret = 0;
 	spin_unlock(&hv.lock);
+	stop = ret ? ret : cell_stop(c, what);
+	if (stop >= 0) {
+		spin_lock(&hv.lock);
+		ret = op(c);
+		/* a cell that failed to answer stays failed, shut down or not */
+		if (!ret && stop && op == do_set_loadable)
+			set_state(c, CELL_ABI_CELL_FAILED);
+		spin_unlock(&hv.lock);
+	} else {
+		ret = stop;
+	}
+	spin_unlock(&hv.mgmt_lock);
 	return ret;
 }
 
 long cell_set_loadable(unsigned long id)
 {
-	return on_parked_cell(id, "set loadable", do_set_loadable);
+	return manage(id, "shutdown", do_set_loadable);
 }
 
 long cell_start(unsigned long id)
 {
-	return on_parked_cell(id, "start", do_start);
+	return manage(id, "start", do_start);
 }
 
 long cell_destroy(unsigned long id)
 {
-	return on_parked_cell(id, "destroy", do_destroy);
+	return manage(id, "destroy", do_destroy);
+}
+
+/*
+ * The hypervisor's verdict (shut down, failed) stands; while it says
+ * running, the cell's own report counts (running/locked, or a shutdown or
+ * failure it declared itself).
+ */
+long cell_get_state(unsigned long id)
+{
+	struct cell *c;
+	long ret;
+
+	spin_lock(&hv.lock);
+	c = cell_find(id);
+	ret = c ? (long)c->state : -ENOENT;
+	if (c && c != &hv.root_cell && c->state == CELL_ABI_CELL_RUNNING)
+		ret = comm_cell_state(c);
+	spin_unlock(&hv.lock);
+	return ret <= CELL_ABI_CELL_FAILED_COMM_REV ? ret : -EINVAL;
+}
+
+/* A CPU of a non-root cell faulted: the cell is failed (not a shut-down one). */
+void cell_cpu_failed(struct per_cpu *pc)
+{
+	spin_lock(&hv.lock);
+	if (pc->cell->state != CELL_ABI_CELL_SHUT_DOWN)
+		set_state(pc->cell, CELL_ABI_CELL_FAILED);
+	spin_unlock(&hv.lock);
+}
+
+/*
+ * A CPU of a non-root cell ended its cell (PSCI SYSTEM_OFF: shut down,
+ * SYSTEM_RESET: failed, a cell cannot reset the machine). Its siblings are
+ * asked to park and nobody waits for them: they may be doing the same.
+ * Returns like cpu_park(), once the root restarts the cell.
+ */
+void cell_stop_self(struct per_cpu *pc, struct regs *r, u32 state)
+{
+	struct cell *c = pc->cell;
+	unsigned int cpu;
+
+	spin_lock(&hv.lock);
+	set_state(c, state);
+	for (cpu = 0; cpu < hv_header.max_cpus; cpu++)
+		if (c->cpu_set & BIT(cpu) && per_cpu(cpu) != pc)
+			cpu_request_park(per_cpu(cpu));
+	spin_unlock(&hv.lock);
+	cpu_park(pc, r, false);
 }

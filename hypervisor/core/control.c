@@ -119,17 +119,29 @@ int cell_init_root(struct cell *c, const struct cell_abi_cell_desc *cfg)
 /*
  * Park a CPU at EL2 until PSCI CPU_ON or CELL_START hands it an entry point
  * and sends the event SGI (failed CPUs stay parked until their cell
- * restarts or gives them back).
+ * restarts or gives them back). A park request taken here cancels a
+ * CPU_ON that has not been acted on yet: whoever asked wants the CPU to
+ * stay.
  * Returns with the guest frame reset to that entry, in whatever cell owns
  * the CPU by then: this is the one way into a cell.
  */
 void cpu_park(struct per_cpu *pc, struct regs *r, bool failed)
 {
+	u32 state;
+
 	gic_cpu_shutdown(pc, false);
 	WRITE_ONCE(pc->state, failed ? CPU_FAILED : CPU_OFF);
 	dsb(ish);
 	/* WFI, not a WFE spin: under multi-threaded TCG a spin takes a host core */
-	while (__atomic_load_n(&pc->state, __ATOMIC_ACQUIRE) != CPU_ON_PENDING) {
+	for (;;) {
+		state = __atomic_load_n(&pc->state, __ATOMIC_ACQUIRE);
+		if (__atomic_load_n(&pc->park_request, __ATOMIC_ACQUIRE)) {
+			if (state == CPU_ON_PENDING)
+				WRITE_ONCE(pc->state, CPU_OFF);
+			__atomic_store_n(&pc->park_request, 0, __ATOMIC_RELEASE);
+		} else if (state == CPU_ON_PENDING) {
+			break;
+		}
 		wfi();
 		gic_park_irqs(pc);
 	}
@@ -137,6 +149,47 @@ void cpu_park(struct per_cpu *pc, struct regs *r, bool failed)
 	arch_reset_el1(pc, r, pc->on_entry, pc->on_context);
 	gic_cpu_init(pc);
 	WRITE_ONCE(pc->state, CPU_RUNNING);
+}
+
+/*
+ * Make CPU t park: it takes the request on its next exit, which the event
+ * SGI forces (a physical IRQ traps whatever the guest masks), or at once
+ * if it is parked already. Post under hv.lock, so that a CPU_ON racing
+ * with it is refused (psci.c) or cancelled (cpu_park()).
+ */
+void cpu_request_park(struct per_cpu *t)
+{
+	__atomic_store_n(&t->park_request, 1, __ATOMIC_RELEASE);
+	gic_send_event(t);
+}
+
+u64 counter_deadline(u64 ms)
+{
+	isb();
+	return read_sysreg(cntpct_el0) + read_sysreg(cntfrq_el0) / 1000 * ms;
+}
+
+bool counter_passed(u64 deadline)
+{
+	isb();
+	return read_sysreg(cntpct_el0) > deadline;
+}
+
+/*
+ * Wait until every CPU of 'set' has taken its park request. Never call it
+ * with hv.lock held: a CPU of the set may be waiting for it (CPU_ON).
+ */
+bool cpus_wait_parked(u64 set, u64 ms)
+{
+	u64 deadline = counter_deadline(ms);
+	unsigned int cpu;
+
+	for (cpu = 0; cpu < hv_header.max_cpus; cpu++)
+		while ((set & BIT(cpu)) &&
+		       __atomic_load_n(&per_cpu(cpu)->park_request, __ATOMIC_ACQUIRE))
+			if (counter_passed(deadline))
+				return false;
+	return true;
 }
 
 static long hc_disable(struct per_cpu *pc, struct regs *r)
@@ -195,7 +248,6 @@ static long hc_cpu_get_info(struct per_cpu *pc, unsigned long cpu, unsigned long
 long hypercall(struct per_cpu *pc, struct regs *r)
 {
 	unsigned long code = r->x[0], a1 = r->x[1], a2 = r->x[2];
-	long ret;
 
 	pc->stats[CELL_ABI_STAT_HYPERCALL]++;
 	switch (code) {
@@ -203,17 +255,8 @@ long hypercall(struct per_cpu *pc, struct regs *r)
 		return hc_disable(pc, r);
 	case CELL_ABI_HC_HYPERVISOR_GET_INFO:
 		return hc_get_info(a1);
-	case CELL_ABI_HC_CELL_GET_STATE: {
-		struct cell *c;
-
-		if (pc->cell != &hv.root_cell)
-			return -EPERM;
-		spin_lock(&hv.lock);
-		c = cell_find(a1);
-		ret = c ? (long)c->state : -ENOENT;
-		spin_unlock(&hv.lock);
-		return ret;
-	}
+	case CELL_ABI_HC_CELL_GET_STATE:
+		return pc->cell == &hv.root_cell ? cell_get_state(a1) : -EPERM;
 	case CELL_ABI_HC_CPU_GET_INFO:
 		return hc_cpu_get_info(pc, a1, a2);
 	case CELL_ABI_HC_DEBUG_CONSOLE_PUTC:

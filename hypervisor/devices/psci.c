@@ -4,7 +4,8 @@
  * back to firmware while the hypervisor runs: CPU_OFF parks the CPU at EL2
  * and CPU_ON releases a parked CPU of the same cell at the given entry.
  * SMCCC architecture calls are forwarded to firmware. SYSTEM_OFF/RESET are
- * forwarded for the root cell only (it owns the machine while it is alone).
+ * forwarded for the root cell only (it owns the machine while it is alone);
+ * from a non-root cell they end that cell (shut down / failed).
  */
 #include <hv/hv.h>
 #include <hv/arm64.h>
@@ -25,6 +26,7 @@
 #define PSCI_SUCCESS		0
 #define PSCI_NOT_SUPPORTED	(-1)
 #define PSCI_INVALID_PARAMS	(-2)
+#define PSCI_DENIED		(-3)
 #define PSCI_ALREADY_ON		(-4)
 #define PSCI_ON_PENDING		(-5)
 #define PSCI_TOS_NOT_PRESENT	2
@@ -52,6 +54,11 @@ static long psci_cpu_on(struct per_cpu *pc, u64 mpidr, u64 entry, u64 ctx)
 	if (!t)
 		return PSCI_INVALID_PARAMS;
 	spin_lock(&hv.lock);
+	/* the cell is being stopped: its CPUs must stay where they are */
+	if (READ_ONCE(pc->park_request)) {
+		spin_unlock(&hv.lock);
+		return PSCI_DENIED;
+	}
 	switch (READ_ONCE(t->state)) {
 	case CPU_OFF:
 		t->on_entry = entry;
@@ -140,7 +147,19 @@ bool psci_handle(struct per_cpu *pc, struct regs *r)
 		break;
 	case PSCI_SYSTEM_OFF:
 	case PSCI_SYSTEM_RESET:
-		if (pc->cell != &hv.root_cell || hv.num_cells > 1) {
+		if (pc->cell != &hv.root_cell) {
+			/* the cell's machine is the cell: it ends, nothing else */
+			printk_uart("cell \"%s\" CPU %u: PSCI SYSTEM_%s at ELR %llx: cell %s\n",
+				    pc->cell->config->name, pc->cpu_id,
+				    fid == PSCI_SYSTEM_OFF ? "OFF" : "RESET",
+				    (unsigned long long)read_sysreg(elr_el2) - 4,
+				    fid == PSCI_SYSTEM_OFF ? "shut down" :
+				    "failed (a cell cannot reset the machine)");
+			cell_stop_self(pc, r, fid == PSCI_SYSTEM_OFF ? CELL_ABI_CELL_SHUT_DOWN :
+						       CELL_ABI_CELL_FAILED);
+			return true;	/* r holds the entry state of the restart */
+		}
+		if (hv.num_cells > 1) {
 			ret = PSCI_NOT_SUPPORTED;
 			break;
 		}

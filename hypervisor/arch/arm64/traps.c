@@ -51,10 +51,51 @@ static void inject_abort(u64 esr)
 	write_sysreg(spsr_el2, pstate);
 }
 
+/* The console line of a cell CPU's fault: what it did, where, and to what. */
+static void report_fault(struct per_cpu *pc, const char *what, u64 esr)
+{
+	u64 elr = read_sysreg(elr_el2), far = read_sysreg(far_el2);
+	u64 ipa = (read_sysreg(hpfar_el2) >> 4) << 12 | (far & 0xfff);
+
+	switch (ESR_EC(esr)) {
+	case EC_DABT_LOW:
+	case EC_IABT_LOW:
+		printk_uart("cell \"%s\" CPU %u: %s %s IPA %llx (FAR %llx), ESR %llx at ELR %llx: "
+			    "CPU parked, cell failed\n", pc->cell->config->name, pc->cpu_id,
+			    what, ESR_EC(esr) == EC_IABT_LOW ? "fetching from" :
+			    esr & ESR_WNR ? "writing" : "reading", (unsigned long long)ipa,
+			    (unsigned long long)far, (unsigned long long)esr,
+			    (unsigned long long)elr);
+		break;
+	case EC_SYS64:
+		printk_uart("cell \"%s\" CPU %u: %s %s S%u_%u_C%u_C%u_%u, ESR %llx at "
+			    "ELR %llx: CPU parked, cell failed\n", pc->cell->config->name,
+			    pc->cpu_id, what, esr & 1 ? "read of" : "write of",
+			    (unsigned int)(esr >> 20) & 3, (unsigned int)(esr >> 14) & 7,
+			    (unsigned int)(esr >> 10) & 0xf, (unsigned int)(esr >> 1) & 0xf,
+			    (unsigned int)(esr >> 17) & 7, (unsigned long long)esr,
+			    (unsigned long long)elr);
+		break;
+	case EC_HVC64:
+		printk_uart("cell \"%s\" CPU %u: hypercall with immediate %x (not %x), ESR %llx at "
+			    "ELR %llx: CPU parked, cell failed\n", pc->cell->config->name,
+			    pc->cpu_id, (unsigned int)esr & 0xffff, CELL_ABI_HVC_IMM,
+			    (unsigned long long)esr, (unsigned long long)elr);
+		break;
+	default:
+		printk_uart("cell \"%s\" CPU %u: %s, ESR %llx (class %x) at ELR %llx, FAR %llx: "
+			    "CPU parked, cell failed\n", pc->cell->config->name, pc->cpu_id, what,
+			    (unsigned long long)esr, (unsigned int)ESR_EC(esr), (unsigned long long)elr,
+			    (unsigned long long)far);
+		break;
+	}
+}
+
 /*
  * An exit nothing handles. The root cell is Linux and must keep its CPUs:
  * its stray memory accesses (into memory a cell holds, say) get an
- * external abort. A non-root cell's CPU is parked as failed.
+ * external abort. A non-root cell's CPU is parked as failed and its cell
+ * marked failed; the rest of the machine goes on.
  */
 static void guest_fault(struct per_cpu *pc, struct regs *r, const char *what, u64 esr)
 {
@@ -68,11 +109,15 @@ static void guest_fault(struct per_cpu *pc, struct regs *r, const char *what, u6
 		inject_abort(esr);
 		return;
 	}
-	printk_uart("CPU %u: unhandled %s: ESR %llx ELR %llx FAR %llx HPFAR %llx, parking\n",
-	       pc->cpu_id, what, (unsigned long long)esr,
-	       (unsigned long long)read_sysreg(elr_el2),
-	       (unsigned long long)read_sysreg(far_el2),
-	       (unsigned long long)read_sysreg(hpfar_el2));
+	if (pc->cell == &hv.root_cell) {
+		printk_uart("CPU %u: unhandled %s in the root cell: ESR %llx ELR %llx FAR %llx, parking\n",
+			    pc->cpu_id, what, (unsigned long long)esr,
+			    (unsigned long long)read_sysreg(elr_el2),
+			    (unsigned long long)read_sysreg(far_el2));
+	} else {
+		report_fault(pc, what, esr);
+		cell_cpu_failed(pc);
+	}
 	cpu_park(pc, r, true);
 }
 
@@ -86,7 +131,7 @@ static void handle_sysreg(struct per_cpu *pc, struct regs *r, u64 esr)
 		write_sysreg(elr_el2, read_sysreg(elr_el2) + 4);
 		return;
 	}
-	guest_fault(pc, r, "system register access", esr);
+	guest_fault(pc, r, "forbidden", esr);
 }
 
 static void handle_sync(struct per_cpu *pc, struct regs *r)
@@ -95,12 +140,13 @@ static void handle_sync(struct per_cpu *pc, struct regs *r)
 
 	switch (ESR_EC(esr)) {
 	case EC_HVC64:
-		if ((esr & 0xffff) == CELL_ABI_HVC_IMM) {
+		if ((esr & 0xffff) == CELL_ABI_HVC_IMM)
 			r->x[0] = hypercall(pc, r);
-		} else {
-			/* hyp-stub calls while the hypervisor is active: refuse */
+		else if (pc->cell == &hv.root_cell)
+			/* the root's hyp-stub calls while the hypervisor is active */
 			r->x[0] = (u64)-EBUSY;
-		}
+		else
+			guest_fault(pc, r, "hypercall", esr);
 		return;
 	case EC_SMC64:
 		write_sysreg(elr_el2, read_sysreg(elr_el2) + 4);
@@ -116,8 +162,11 @@ static void handle_sync(struct per_cpu *pc, struct regs *r)
 			return;
 		guest_fault(pc, r, "data abort", esr);
 		return;
+	case EC_IABT_LOW:
+		guest_fault(pc, r, "instruction abort", esr);
+		return;
 	default:
-		guest_fault(pc, r, "trap", esr);
+		guest_fault(pc, r, "unexpected trap", esr);
 		return;
 	}
 }
@@ -139,4 +188,7 @@ void arch_handle_exit(struct regs *r, u64 reason)
 		guest_fault(pc, r, "SError", read_sysreg(esr_el2));
 		break;
 	}
+	/* another CPU stops this one (its cell is shut down or destroyed) */
+	while (__atomic_load_n(&pc->park_request, __ATOMIC_ACQUIRE))
+		cpu_park(pc, r, false);
 }

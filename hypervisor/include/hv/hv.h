@@ -54,6 +54,15 @@ struct cell {
 	bool loadable;		/* LOADABLE regions are lent back to the root */
 };
 
+/* How long the root waits for a cell's CPUs to park (they always can). */
+#define HV_PARK_TIMEOUT_MS	1000
+/*
+ * How long a shutdown request waits for the cell's reply when its config
+ * sets no msg_reply_timeout (upstream's 0 means forever: never here).
+ */
+#define HV_MSG_REPLY_DEFAULT_MS	1000
+#define HV_MSG_REPLY_MAX_MS	10000
+
 #define HV_MAX_CELLS		8	/* the root included */
 
 enum cpu_state {
@@ -72,6 +81,12 @@ struct per_cpu {
 	bool entered;
 	u64 on_entry;
 	u64 on_context;
+	/*
+	 * Set by another CPU (with the event SGI) to make this one park; it
+	 * clears the request once it sits in the park loop. Requests are
+	 * posted under hv.lock; nobody waits for one while holding it.
+	 */
+	volatile u32 park_request;
 	u32 stats[CELL_ABI_STAT_NUM_ARM64];
 	volatile u8 *gicr;		/* this CPU's redistributor (RD frame) */
 	u32 gicr_waker;			/* the guest's view of GICR_WAKER */
@@ -93,6 +108,11 @@ struct hypervisor {
 	unsigned long pool_used;
 	u8 *pool_bitmap;
 	volatile u32 lock;
+	/*
+	 * Serializes cell management (root CPUs only). Held while waiting for
+	 * a cell's reply or its CPUs, so it is never taken under hv.lock.
+	 */
+	volatile u32 mgmt_lock;
 	struct cell root_cell;
 	unsigned int num_cells;
 	u64 gicd_base, gicr_base;	/* physical */
@@ -171,6 +191,10 @@ int mmio_handle(struct per_cpu *pc, struct regs *r, u64 esr, u64 ipa);
 /* control.c */
 long hypercall(struct per_cpu *pc, struct regs *r);
 void cpu_park(struct per_cpu *pc, struct regs *r, bool failed);
+void cpu_request_park(struct per_cpu *t);
+bool cpus_wait_parked(u64 set, u64 ms);
+u64 counter_deadline(u64 ms);
+bool counter_passed(u64 deadline);
 int cell_init_root(struct cell *c, const struct cell_abi_cell_desc *cfg);
 const struct cell_abi_memory *cfg_mem(const struct cell_abi_cell_desc *c);
 int map_gicr_grant(struct cell *c, const struct cell_abi_memory *m, unsigned int i);
@@ -180,7 +204,16 @@ long cell_create(u64 config_pa);
 long cell_destroy(unsigned long id);
 long cell_set_loadable(unsigned long id);
 long cell_start(unsigned long id);
+long cell_get_state(unsigned long id);
 struct cell *cell_find(unsigned long id);
+void cell_cpu_failed(struct per_cpu *pc);
+void cell_stop_self(struct per_cpu *pc, struct regs *r, u32 state);
+
+/* comm.c */
+void comm_init(struct cell *c);
+void comm_set_state(struct cell *c, u32 state);
+u32 comm_cell_state(struct cell *c);
+int comm_request_shutdown(struct cell *c);
 
 /* arch */
 void arch_cpu_shutdown(struct per_cpu *pc);

@@ -33,6 +33,7 @@ typedef _Bool bool;
 #define ENODEV	19
 #define EINVAL	22
 #define ENOSYS	38
+#define ETIMEDOUT	110
 
 #define READ_ONCE(x)	(*(const volatile __typeof__(x) *)&(x))
 #define WRITE_ONCE(x, v) (*(volatile __typeof__(x) *)&(x) = (v))
