@@ -20,6 +20,17 @@
  * The same image also boots bare, at EL1 under QEMU without EL2
  * (gicd=, gicr=, uart= give the addresses; QEMU virt's by default), which
  * is the reference for the cost of the cell's interrupt path.
+ *
+ * Lifecycle modes, for the tests of stopping cells and containing faults:
+ * - mode=spin: one line, then a loop with interrupts masked that never
+ *   exits to the hypervisor: only a park request takes the CPU back.
+ * - mode=fault kind=K: one line, then something a cell may not do: K=ipa
+ *   reads an IPA its cell does not map, hvc issues a hypercall with a
+ *   foreign immediate, sysreg writes ICC_SGI0R_EL1 (group-0 SGIs are not
+ *   a cell's), off and reset ask PSCI SYSTEM_OFF / SYSTEM_RESET.
+ * - mode=deny [deny=N] and mode=approve: answer shutdown requests on the
+ *   comm region (in a cell whose config is not PASSIVE_COMMREG): deny the
+ *   first N (default: all), approve the rest.
  */
 #include "../lib/inmate.h"
 
@@ -171,6 +182,68 @@ static void timer_demo(void)
 	       (unsigned long long)ns(lat_max, freq));
 }
 
+static void spin(void)
+{
+	printk("spin: CPU %llx spinning with interrupts masked\n",
+	       (unsigned long long)cell_inmate_mpidr());
+	for (;;)
+		__asm__ __volatile__("" : : : "memory");
+}
+
+#define UNMAPPED_IPA	0x10000000	/* no cell config here maps it */
+#define ICC_SGI0R_EL1	"S3_0_C12_C11_7"
+
+static void fault(void)
+{
+	const char *what = "nothing (kind=ipa|hvc|sysreg|off|reset)";
+
+	if (inmate_param_is("kind", "ipa") || !inmate_param("kind")) {
+		printk("fault: reading IPA %x\n", UNMAPPED_IPA);
+		cell_inmate_mmio_read32(UNMAPPED_IPA);
+		what = "an unmapped IPA";
+	} else if (inmate_param_is("kind", "hvc")) {
+		printk("fault: hvc #0x1234\n");
+		__asm__ __volatile__("hvc #0x1234" : : : "x0", "memory");
+		what = "a foreign hypercall immediate";
+	} else if (inmate_param_is("kind", "sysreg")) {
+		printk("fault: writing ICC_SGI0R_EL1\n");
+		__asm__ __volatile__("msr " ICC_SGI0R_EL1 ", %0" : : "r"(1UL) : "memory");
+		what = "ICC_SGI0R_EL1";
+	} else if (inmate_param_is("kind", "off") || inmate_param_is("kind", "reset")) {
+		printk("fault: PSCI SYSTEM_%s\n", inmate_param_is("kind", "off") ? "OFF" : "RESET");
+		cell_inmate_psci(inmate_param_is("kind", "off") ? CELL_INMATE_PSCI_SYSTEM_OFF :
+				 CELL_INMATE_PSCI_SYSTEM_RESET, 0, 0, 0);
+		what = "a system power request";
+	}
+	printk("fault: %s did not stop the CPU\n", what);
+}
+
+/* Answer shutdown requests until one is approved, then wait to be parked. */
+static void comm_answer(bool approve, uint64_t deny)
+{
+	unsigned int n = 0;
+
+	if (!cell_inmate_comm_region_valid()) {
+		printk("comm: not a revision-%u comm region, stopping\n", CELL_ABI_COMM_REVISION);
+		return;
+	}
+	printk("comm: answering shutdown requests (%s)\n", approve ? "approve" : "deny");
+	for (;;) {
+		if (cell_inmate_comm_message() != CELL_ABI_MSG_SHUTDOWN_REQUEST)
+			continue;
+		n++;
+		if (approve || n > deny) {
+			printk("comm: shutdown request %u approved\n", n);
+			cell_inmate_comm_set_state(CELL_ABI_CELL_SHUT_DOWN);
+			cell_inmate_comm_reply(CELL_ABI_REPLY_APPROVED);
+			for (;;)
+				__asm__ __volatile__("wfi");
+		}
+		printk("comm: shutdown request %u denied\n", n);
+		cell_inmate_comm_reply(CELL_ABI_REPLY_DENIED);
+	}
+}
+
 void inmate_main(void)
 {
 	volatile struct cell_abi_comm_region_arm *comm = cell_inmate_comm_region();
@@ -186,6 +259,16 @@ void inmate_main(void)
 	if (inmate_param_is("mode", "timer")) {
 		timer_demo();
 		printk("timer: powering off\n");
+		return;
+	}
+	if (inmate_param_is("mode", "spin"))
+		spin();
+	if (inmate_param_is("mode", "fault")) {
+		fault();
+		return;
+	}
+	if (inmate_param_is("mode", "deny") || inmate_param_is("mode", "approve")) {
+		comm_answer(inmate_param_is("mode", "approve"), inmate_param_u64("deny", ~0ULL));
 		return;
 	}
 

@@ -37,6 +37,10 @@
 #define CELL_INMATE_PSCI_CPU_ON		0xc4000003u
 /** PSCI AFFINITY_INFO function ID, 64-bit calling convention. */
 #define CELL_INMATE_PSCI_AFFINITY_INFO	0xc4000004u
+/** PSCI SYSTEM_OFF: in a cell, shuts the cell down (not the machine). */
+#define CELL_INMATE_PSCI_SYSTEM_OFF	0x84000008u
+/** PSCI SYSTEM_RESET: in a cell, marks the cell failed (no machine reset). */
+#define CELL_INMATE_PSCI_SYSTEM_RESET	0x84000009u
 
 /** @cond */
 #define CELL_INMATE_STR_(x)		#x
@@ -132,6 +136,45 @@ static inline int cell_inmate_comm_region_valid(void)
 		if (comm->signature[i] != sig[i])
 			return 0;
 	return comm->revision == CELL_ABI_COMM_REVISION;
+}
+
+/**
+ * The message the hypervisor left for the cell, if any. A cell that is
+ * not passive (no CELL_ABI_CELL_PASSIVE_COMMREG) must answer
+ * `CELL_ABI_MSG_SHUTDOWN_REQUEST` within the config's msg_reply_timeout, or
+ * the root's shutdown or destroy marks it failed and stops it anyway.
+ * @return a CELL_ABI_MSG_* value (`CELL_ABI_MSG_NONE` when there is none).
+ */
+static inline uint32_t cell_inmate_comm_message(void)
+{
+	return cell_inmate_comm_region()->msg_to_cell;
+}
+
+/**
+ * Answer the pending message: clears it, then (after a barrier, so the
+ * hypervisor never sees the reply with the old message) writes the reply.
+ * @param reply  a CELL_ABI_REPLY_* value: `CELL_ABI_REPLY_APPROVED` lets a
+ *               shutdown go ahead, `CELL_ABI_REPLY_DENIED` refuses it (the
+ *               root's request fails with -EPERM and the cell keeps running).
+ */
+static inline void cell_inmate_comm_reply(uint32_t reply)
+{
+	volatile struct cell_abi_comm_region_arm *comm = cell_inmate_comm_region();
+
+	comm->msg_to_cell = CELL_ABI_MSG_NONE;
+	__asm__ __volatile__("dmb ishst" : : : "memory");
+	comm->reply_from_cell = reply;
+}
+
+/**
+ * Report the cell's state to the root (what `CELL_GET_STATE` and
+ * `cell list` show while the hypervisor considers the cell running).
+ * @param state  a CELL_ABI_CELL_* state; `CELL_ABI_CELL_RUNNING_LOCKED`
+ *               vetoes the creation and destruction of other cells.
+ */
+static inline void cell_inmate_comm_set_state(uint32_t state)
+{
+	cell_inmate_comm_region()->cell_state = state;
 }
 
 /**
