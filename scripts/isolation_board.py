@@ -11,9 +11,10 @@ and keeps its own NIC, then asks for the inmate cell from inmate.cell.
 Then the inmate: `cellctl cell linux` boots the board's own Debian kernel
 in inmate.cell with isolate-nic's inmate.dtb (the PCIe root complex and
 its ITS in it) and a small initramfs whose /init reports the CPUs it has;
-the root keeps its CPUs 0-1, its console and its NIC. The inmate driving
-the NIC through its ITS, and stopping a running cell, are not there yet:
-"pending" lines say so instead of pretending.
+the root keeps its CPUs 0-1, its console and its NIC. Then the running
+inmate is destroyed (its CPUs come back to Linux) and the hypervisor
+disabled. The inmate driving the NIC through its ITS is not there yet: a
+"pending" line says so instead of pretending.
 
 usage: isolation_board.py --src SRC --build NATIVE_BUILD --work DIR
                           (--outputs ISOLATE_NIC_OUT_DIR | --fixtures DIR)
@@ -185,7 +186,7 @@ CMDLINE = "earlycon=pl011,mmio32,0x9000000 keep_bootcon cma=0 rdinit=/init nokas
 
 
 def inmate_linux(b):
-    """S5: boot Linux in the inmate cell with isolate-nic's inmate.dtb."""
+    """S5: boot Linux in the inmate cell with isolate-nic's inmate.dtb; its name."""
     path = "/etc/libcell/isolated/inmate.cell"
     cfg = json.loads(b.run("cellctl config decode " + path, timeout=30))["cell"]
     name, cpus = cfg["name"], set(cfg["cpus"])
@@ -195,11 +196,11 @@ def inmate_linux(b):
           " -i %s/initrd.cpio.gz -c '%s'; echo rc=$?) > /tmp/linux.out 2>&1 &"
           % (path, LINUX, LINUX, CMDLINE))
     m = b.wait_for(r"LIBCELL-INMATE: init reached, CPUs online (\S+)|Kernel panic|"
-                   r"unhandled .*parking|Internal error|Unable to handle", 240, start=mark,
+                   r"unhandled .*parking|CPU parked, cell failed|Internal error|Unable to handle", 240, start=mark,
                    what="the inmate Linux's /init")
     if m.group(1) is not None:
         # its last lines come after /init's report: keep the shell quiet until then
-        b.wait_for(r"LIBCELL-INMATE: done|Kernel panic|unhandled .*parking", 120, start=mark,
+        b.wait_for(r"LIBCELL-INMATE: done|Kernel panic|unhandled .*parking|CPU parked, cell failed", 120, start=mark,
                    what="the end of the inmate's report")
     out = b.run("cat /tmp/linux.out")
     if not check(m.group(1) is not None and "rc=0" in out,
@@ -216,9 +217,7 @@ def inmate_linux(b):
           "Linux gave the inmate's CPUs up (online: %s)" % online)
     print("pending: S5 NIC: the inmate's Linux driving the PCIe NIC through its own ITS "
           "is the next step", flush=True)
-    print("pending: stopping a running cell (shutdown, destroy) is not there yet: "
-          "the inmate keeps running until the board stops", flush=True)
-    return True
+    return name
 
 
 def guest_flow(b, state, bad):
@@ -247,7 +246,8 @@ def guest_flow(b, state, bad):
         check(re.search(r"50 packets transmitted, 50 (packets )?received", out) is not None,
               "the root Linux answers 50 pings on its NIC's address under the hypervisor", out)
 
-    if not inmate_linux(b):
+    name = inmate_linux(b)
+    if not name:
         return
     out = b.run("cat /sys/devices/jailhouse/enabled; ping -c 3 -W 2 192.0.2.1 >/dev/null &&"
                 " echo PING-OK; dmesg | grep -cE 'Oops|BUG:|Internal error|WARNING:|"
@@ -255,6 +255,17 @@ def guest_flow(b, state, bad):
     check(out.split("\n") == ["1", "PING-OK", "0"],
           "the root Linux unharmed beside the running inmate (hypervisor enabled, NIC answers, "
           "dmesg clean)", out)
+    rc, out = b.run_rc("cellctl cell destroy " + name, timeout=90)
+    check(rc == 0 and name not in b.run("cellctl cell list"),
+          "cell destroy %s: the running inmate stopped and gone" % name, out)
+    out = b.run("cat /sys/devices/system/cpu/online; ping -c 3 -W 2 192.0.2.1 >/dev/null &&"
+                " echo PING-OK; dmesg | grep -cE 'Oops|BUG:|Internal error|WARNING:|"
+                "Unable to handle' || true", timeout=60)
+    check(out.split("\n") == ["0-3", "PING-OK", "0"],
+          "Linux unharmed, all CPUs online again, NIC answers, dmesg clean", out)
+    rc, out = b.run_rc("cellctl disable", timeout=90)
+    check(rc == 0 and b.run("cat /sys/devices/jailhouse/enabled") == "0",
+          "cellctl disable hands the machine back to Linux", out)
 
 
 def main():
