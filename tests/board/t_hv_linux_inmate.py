@@ -25,7 +25,7 @@ from harness import Test, SYSFS, cell_stats, enable_root, hub_pair, skip
 INMATE = "/etc/libcell/linux-inmate.cell"
 LINUX = "/usr/share/libcell/linux"
 CMDLINE = "earlycon=pl011,mmio32,0x9000000 keep_bootcon cma=0 rdinit=/init nokaslr"
-FAIL_FAST = (r"unhandled .*parking|Kernel panic|Internal error|Unable to handle|"
+FAIL_FAST = (r"unhandled .*parking|CPU parked, cell failed|Kernel panic|Internal error|Unable to handle|"
              r"LIBCELL-INMATE: done")
 
 t = Test("hv_linux_inmate")
@@ -93,7 +93,7 @@ def boot(t, b):
                    "\n".join(b.console[-30:])):
         return
     t.check(m.group(1) == "0-1", "  ... with both CPUs online", m.group(1))
-    b.wait_for(r"LIBCELL-INMATE: done|Kernel panic|unhandled .*parking", 120, start=mark,
+    b.wait_for(r"LIBCELL-INMATE: done|Kernel panic|unhandled .*parking|CPU parked, cell failed", 120, start=mark,
                what="the inmate's interrupt report")
     log = b.console[mark:]
     t.check(any(re.search(r"Booting Linux on physical CPU 0x0+2 ", ln) for ln in log),
