@@ -30,7 +30,8 @@
  *   a cell's), off and reset ask PSCI SYSTEM_OFF / SYSTEM_RESET.
  * - mode=deny [deny=N] and mode=approve: answer shutdown requests on the
  *   comm region (in a cell whose config is not PASSIVE_COMMREG): deny the
- *   first N (default: all), approve the rest.
+ *   first N (default: all), approve the rest. lock=1 first reports the
+ *   cell running/locked, which vetoes creating and destroying other cells.
  */
 #include "../lib/inmate.h"
 
@@ -219,7 +220,7 @@ static void fault(void)
 }
 
 /* Answer shutdown requests until one is approved, then wait to be parked. */
-static void comm_answer(bool approve, uint64_t deny)
+static void comm_answer(bool approve, uint64_t deny, bool lock)
 {
 	unsigned int n = 0;
 
@@ -227,7 +228,10 @@ static void comm_answer(bool approve, uint64_t deny)
 		printk("comm: not a revision-%u comm region, stopping\n", CELL_ABI_COMM_REVISION);
 		return;
 	}
-	printk("comm: answering shutdown requests (%s)\n", approve ? "approve" : "deny");
+	if (lock)
+		cell_inmate_comm_set_state(CELL_ABI_CELL_RUNNING_LOCKED);
+	printk("comm: answering shutdown requests (%s%s)\n", approve ? "approve" : "deny",
+	       lock ? ", running/locked" : "");
 	for (;;) {
 		if (cell_inmate_comm_message() != CELL_ABI_MSG_SHUTDOWN_REQUEST)
 			continue;
@@ -268,7 +272,8 @@ void inmate_main(void)
 		return;
 	}
 	if (inmate_param_is("mode", "deny") || inmate_param_is("mode", "approve")) {
-		comm_answer(inmate_param_is("mode", "approve"), inmate_param_u64("deny", ~0ULL));
+		comm_answer(inmate_param_is("mode", "approve"), inmate_param_u64("deny", ~0ULL),
+			    inmate_param_u64("lock", 0));
 		return;
 	}
 

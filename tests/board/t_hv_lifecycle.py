@@ -16,8 +16,10 @@ inmate-demo.cell; the parameter block at 0x1000 picks its mode).
 3. The comm-region protocol, in inmate-demo made non-passive (decoded,
    PASSIVE_COMMREG dropped, encoded again on the board): deny (2 requests):
    shutdown and destroy refused with EPERM, the cell still running and
-   answering, the third request (destroy) approved; approve: shutdown
-   approved, listed shut down; a cell that never answers (spin): shutdown
+   answering, the third request (destroy) approved; approve with lock=1:
+   listed running/locked as the cell reports, which vetoes the creation of
+   another cell (EPERM, machine unchanged), then shutdown approved, listed
+   shut down, and the other cell can be created; a cell that never answers (spin): shutdown
    waits for the reply timeout, then marks it failed and stops it.
 4. The soak: 100 create/load/start/destroy cycles of the spinning inmate in
    one boot (each waits until the inmate has printed, so every destroy hits
@@ -32,6 +34,7 @@ from harness import Test, SYSFS, enable_root, linux_healthy, sysfs_int
 
 DEMO = "/etc/libcell/inmate-demo.cell"
 ACTIVE = "/tmp/active.cell"
+LINUX_INMATE = "/etc/libcell/linux-inmate.cell"
 HELLO = "/usr/share/libcell/inmates/hello.bin"
 FAIL_FAST = r"unhandled .*parking|CPU parked, cell failed|inmate: unexpected exception|FATAL"
 SOAK_CYCLES = 100
@@ -39,6 +42,7 @@ SOAK_CYCLES = 100
 t = Test("hv_lifecycle")
 t.need_hv_stack()
 t.need_config("inmate-demo")
+t.need_config("linux-inmate")
 t.need_inmate("hello")
 
 
@@ -163,10 +167,24 @@ def comm(t, b, pool):
         destroy_back(t, b, pool, "third request approved: cell destroy")
         t.check(any("comm: shutdown request 3 approved" in ln for ln in b.console[-30:]),
                 "  ... the inmate approved request 3")
-    if create_and_start(t, b, "mode=approve", r"comm: answering shutdown requests \(approve\)",
-                        "approve", cell=ACTIVE) is not None:
+    if create_and_start(t, b, "mode=approve lock=1",
+                        r"comm: answering shutdown requests \(approve, running/locked\)",
+                        "approve, running/locked", cell=ACTIVE) is not None:
+        t.check(listed(b) == ("running/locked", None),
+                "  ... listed running/locked (the state the cell reports)", str(listed(b)))
+        before = machine(b)
+        rc, out = b.run_rc("cellctl cell create " + LINUX_INMATE, timeout=60)
+        t.check(rc == 1 and "Operation not permitted" in out,
+                "  ... cell create of another cell vetoed: EPERM", "rc=%d: %s" % (rc, out))
+        t.check(machine(b) == before and "is running/locked" in
+                b.run("cellctl console | tail -n 3"),
+                "  ... CPUs 2-3 back online, pool unchanged, the hypervisor says why",
+                str(machine(b)))
         ok_rc(t, b, "cellctl cell shutdown inmate-demo", "  ... cell shutdown approved")
         t.check(listed(b) == ("shut down", None), "  ... listed shut down", str(listed(b)))
+        if ok_rc(t, b, "cellctl cell create " + LINUX_INMATE,
+                 "  ... cell create of another cell works once it is shut down"):
+            ok_rc(t, b, "cellctl cell destroy linux-inmate", "  ... and its destroy")
         destroy_back(t, b, pool)
     if create_and_start(t, b, "mode=spin", r"spin: CPU 80000001 spinning", "no reply",
                         cell=ACTIVE) is not None:
