@@ -156,7 +156,10 @@ CELL_API int cell_hv_cell_create_config(cell_hv *hv, const cell_config *cfg);
  *
  * The driver checks every image first, then makes the cell loadable (its
  * LOADABLE regions go back to the root, state "shut down") and copies the
- * images in order, so a later image overwrites an earlier one.
+ * images in order, so a later image overwrites an earlier one. A running
+ * cell is stopped first: one that is not passive (no PASSIVE_COMMREG) is
+ * asked through its comm region and may deny; one that does not answer in
+ * its msg_reply_timeout is marked failed and stopped anyway.
  * @param hv handle.
  * @param id cell id (when @p name is NULL).
  * @param name cell name, or NULL.
@@ -166,9 +169,10 @@ CELL_API int cell_hv_cell_create_config(cell_hv *hv, const cell_config *cfg);
  * @return 0; -EINVAL (NULL, bad id/name, image without data); driver
  *         errors: -ENOENT (no such cell), -EINVAL (the root cell; a target
  *         in no LOADABLE region, or an image running past its end),
- *         -EFBIG (an image larger than its region), -EBUSY (a CPU of the
- *         cell still runs: running cells cannot be stopped yet), -E2BIG
- *         (more than 256 images), -EPERM, -ENOSYS, -ENOTTY; -ENOMEM.
+ *         -EFBIG (an image larger than its region), -EPERM (the cell denied
+ *         the shutdown request, or a running/locked cell vetoes changes),
+ *         -EIO (a CPU of the cell did not stop), -E2BIG (more than 256
+ *         images), -ENOSYS, -ENOTTY; -ENOMEM.
  */
 CELL_API int cell_hv_cell_load(cell_hv *hv, int32_t id, const char *name,
 			       const struct cell_hv_image *images, uint32_t count);
@@ -176,21 +180,31 @@ CELL_API int cell_hv_cell_load(cell_hv *hv, int32_t id, const char *name,
 /**
  * @brief Start (or restart) a loaded cell.
  *
- * Its lowest CPU starts at the config's cpu_reset_address in EL1 with the
- * MMU off; the comm region is filled anew.
+ * A running cell is stopped first, as cell_hv_cell_load() says. Its
+ * lowest CPU starts at the config's cpu_reset_address in EL1 with the MMU
+ * off; the comm region is filled anew.
  * @return 0; -ENOENT (no such cell); -EINVAL (the root cell, or a
- *         cpu_reset_address outside the cell's RAM); -EBUSY (a CPU of the
- *         cell still runs); -EPERM, -ENOSYS, -ENOTTY.
+ *         cpu_reset_address outside the cell's RAM); -EPERM (a running cell
+ *         denied the shutdown request); -EIO, -ENOSYS, -ENOTTY.
  */
 CELL_API int cell_hv_cell_start(cell_hv *hv, int32_t id, const char *name);
 
 /**
- * @brief Stop a cell, keeping it (CELL_LOAD with no image).
- * @return as cell_hv_cell_load(); -EBUSY while a CPU of the cell runs.
+ * @brief Stop a cell, keeping it (CELL_LOAD with no image): at any point
+ *        of its life, as cell_hv_cell_load() says.
+ * @return as cell_hv_cell_load().
  */
 CELL_API int cell_hv_cell_shutdown(cell_hv *hv, int32_t id, const char *name);
 
-/** @brief Destroy a non-root cell, giving its resources back to the root. */
+/**
+ * @brief Destroy a non-root cell, giving its resources back to the root.
+ *
+ * A running cell is stopped first, as cell_hv_cell_load() says; its CPUs
+ * come back online in Linux.
+ * @return 0; -ENOENT (no such cell); -EINVAL (the root cell); -EPERM (the
+ *         cell denied the shutdown request, or a running/locked cell vetoes
+ *         changes); -EIO, -ENOSYS, -ENOTTY.
+ */
 CELL_API int cell_hv_cell_destroy(cell_hv *hv, int32_t id, const char *name);
 
 /**

@@ -125,7 +125,10 @@ class Hypervisor:
             self._call("cell_hv_cell_create", raw, len(raw))
 
     def load(self, cell: CellRef, images: Sequence[tuple[bytes, int]]) -> None:
-        """Stop the cell and copy each (data, guest-physical address) in."""
+        """Stop the cell and copy each (data, guest-physical address) in.
+
+        A running cell that is not passive is asked first; PermissionDenied
+        when it denies (it keeps running)."""
         keep = [bytes(d) for d, _ in images]
         arr = (L.cell_hv_image * max(len(images), 1))()
         for i, (data, (_, addr)) in enumerate(zip(keep, images)):
@@ -135,12 +138,17 @@ class Hypervisor:
         self._call("cell_hv_cell_load", *_ref(cell), arr, len(images))
 
     def start(self, cell: CellRef) -> None:
+        """Start the cell; a running one is stopped first (a restart)."""
         self._call("cell_hv_cell_start", *_ref(cell))
 
     def shutdown(self, cell: CellRef) -> None:
+        """Stop the cell at any point, keeping it; PermissionDenied if it
+        denies the shutdown request."""
         self._call("cell_hv_cell_shutdown", *_ref(cell))
 
     def destroy(self, cell: CellRef) -> None:
+        """Stop the cell if it runs and give its CPUs and memory back to
+        Linux; PermissionDenied if it denies the shutdown request."""
         self._call("cell_hv_cell_destroy", *_ref(cell))
 
 

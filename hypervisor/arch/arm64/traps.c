@@ -16,6 +16,7 @@
 
 #define ESR_IL			BIT(25)
 #define ESR_WNR			BIT(6)
+#define ESR_ISV			BIT(24)
 #define FSC_EXTERNAL_ABORT	0x10
 #define SPSR_MODE_MASK		0xfUL
 #define SPSR_EL0T		0x0UL
@@ -137,6 +138,7 @@ static void handle_sysreg(struct per_cpu *pc, struct regs *r, u64 esr)
 static void handle_sync(struct per_cpu *pc, struct regs *r)
 {
 	u64 esr = read_sysreg(esr_el2), ipa;
+	int err;
 
 	switch (ESR_EC(esr)) {
 	case EC_HVC64:
@@ -158,9 +160,12 @@ static void handle_sync(struct per_cpu *pc, struct regs *r)
 		return;
 	case EC_DABT_LOW:
 		ipa = (read_sysreg(hpfar_el2) >> 4) << 12 | (read_sysreg(far_el2) & 0xfff);
-		if (mmio_handle(pc, r, esr, ipa) == 0)
+		err = mmio_handle(pc, r, esr, ipa);
+		if (!err)
 			return;
-		guest_fault(pc, r, "data abort", esr);
+		guest_fault(pc, r, err == -ENOENT ? "data abort" :
+				   !(esr & ESR_ISV) ? "undecodable access (no ISV)" :
+				   "refused device access", esr);
 		return;
 	case EC_IABT_LOW:
 		guest_fault(pc, r, "instruction abort", esr);
