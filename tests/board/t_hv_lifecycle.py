@@ -213,7 +213,7 @@ def soak(t, b, pool):
         " cellctl cell start inmate-demo >/dev/null || break;"
         " n=0; until cellctl cell stats inmate-demo --cpu 1 |"
         " grep -qE '^vmexits_hypercall +([4-9][0-9]|[0-9]{3,})$'; do"
-        " n=$((n+1)); [ $n -gt 100 ] && break 2; done;"
+        " n=$((n+1)); [ $n -gt 200 ] && break 2; sleep 0.05; done;"
         " cellctl cell destroy inmate-demo >/dev/null || break;"
         " s=\"$(cat /sys/devices/system/cpu/online) $(cat %s/mem_pool_used)\";"
         " [ \"$s\" = \"0-3 %d\" ] || { echo \"cycle $i: $s\"; break; };"

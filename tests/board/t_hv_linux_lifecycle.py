@@ -3,8 +3,10 @@
 """A running Linux inmate (Debian's kernel in linux-inmate.cell, CPUs 2-3,
 booted with `cellctl cell linux`) is taken back at any point of its life.
 
-1. Destroy mid-boot: right after its kernel's first line, and while it
-   brings up its second CPU (the destroy races the in-cell PSCI CPU_ON).
+1. Destroy mid-boot: right after its kernel's first line (one CPU in the
+   cell runs, the other is parked), and right after it brought its second
+   CPU up with PSCI CPU_ON (both run kernel code), about 1.8 s of inmate
+   time before its /init.
 2. Destroy after /init reported both CPUs online.
 3. The soak: 10 boot-to-/init + destroy cycles in the same boot.
 After every destroy: CPUs 0-3 online in the root, the page pool at its
@@ -62,7 +64,7 @@ def back(t, b, base, what):
 
 def mid_boot(t, b, base):
     for point, pattern in (("its first kernel line", r"Booting Linux on physical CPU 0x0+2 "),
-                           ("its second CPU coming up", r"smp: Bringing up secondary CPUs")):
+                           ("both CPUs up", r"smp: Brought up 1 node, 2 CPUs")):
         mark = start_linux(b)
         m = b.wait_for(pattern + "|LIBCELL-INMATE|" + BAD, 240, start=mark,
                        what="the inmate at " + point)
