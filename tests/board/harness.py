@@ -68,6 +68,12 @@ class Test:
         if name not in self.state.get("inmates", []):
             skip("no demo inmate %s.bin (inmates/ not built: no aarch64 cross compiler?)" % name)
 
+    def need_linux_inmate(self):
+        """linux-inmate.cell and the Linux inmate in the initramfs."""
+        self.need_config("linux-inmate")
+        if "Image" not in self.state.get("linux_inmate", []):
+            skip("no Linux inmate in the initramfs (board_prepare too old)")
+
     def need_hv_stack(self):
         """Module, hypervisor image and the qemu-virt root config."""
         self.need_kmod()
@@ -121,6 +127,48 @@ def enable_root(t, b, what="cellctl enable root.cell"):
     insmod_all(t, b)
     rc, out = b.run_rc("cellctl enable " + ROOT_CELL, timeout=60)
     return t.check(rc == 0, what, out)
+
+
+def machine(b, cells=False):
+    """Online CPUs and pool usage (and the number of `cell list` lines):
+    what a refused operation must not change and a destroy must restore."""
+    return b.run("cat /sys/devices/system/cpu/online %s/mem_pool_used%s" %
+                 (SYSFS, "; cellctl cell list | wc -l" if cells else "")).split("\n")
+
+
+def ok_rc(t, b, cmd, what, timeout=60):
+    """Run cmd; one check that it exited 0."""
+    rc, out = b.run_rc(cmd, timeout=timeout)
+    return t.check(rc == 0, what, "rc=%d: %s" % (rc, out))
+
+
+def pinger(b, target="127.0.0.1", every=0.5):
+    """Ping target from a background job for the whole run (its output goes
+    to a file, never to the console the test reads)."""
+    b.run("(while :; do ping -c 1 -W 2 %s >/dev/null && echo ok || echo lost;"
+          " sleep %s; done) > /tmp/pings 2>&1 < /dev/null & echo $! > /tmp/pinger.pid"
+          % (target, every))
+
+
+def pinger_report(t, b, at_least, what="the root answered every ping throughout"):
+    """Stop pinger(); one check: at least at_least answers, none lost."""
+    out = b.run("kill $(cat /tmp/pinger.pid); sort /tmp/pings | uniq -c")
+    counts = {w: int(n) for n, w in (ln.split() for ln in out.split("\n") if ln.strip())}
+    t.check(counts.get("ok", 0) >= at_least and not counts.get("lost"),
+            "%s (%d)" % (what, counts.get("ok", 0)), out)
+
+
+# The Linux inmate prepare.py puts in the initramfs, booted in linux-inmate.
+LINUX_INMATE = "/etc/libcell/linux-inmate.cell"
+LINUX_DIR = "/usr/share/libcell/linux"
+LINUX_CMDLINE = "earlycon=pl011,mmio32,0x9000000 keep_bootcon cma=0 rdinit=/init nokaslr"
+
+
+def linux_cmd(extra="", image=LINUX_DIR + "/Image", dtb=LINUX_DIR + "/linux-inmate.dtb",
+              initrd=LINUX_DIR + "/initrd.cpio.gz"):
+    """The `cellctl cell linux` command line that boots it."""
+    return "cellctl cell linux %s %s -d %s -i %s -c '%s' %s" % (LINUX_INMATE, image, dtb, initrd,
+                                                                LINUX_CMDLINE, extra)
 
 
 def sysfs_int(b, path):

@@ -37,7 +37,8 @@ The root Linux answers pings throughout (a background ping every 0.5 s).
 
 import re
 
-from harness import Test, SYSFS, cell_stats as stats, enable_root, linux_healthy, sysfs_int
+from harness import (Test, cell_stats as stats, enable_root, linux_healthy, machine, ok_rc, pinger,
+                     pinger_report, SYSFS, sysfs_int)
 
 DEMO = "/etc/libcell/inmate-demo.cell"
 HELLO = "/usr/share/libcell/inmates/hello.bin"
@@ -54,16 +55,6 @@ t.need_hv_stack()
 t.need_config("inmate-demo")
 t.need_config("linux-inmate")
 t.need_inmate("hello")
-
-
-def machine(b):
-    """Online CPUs and pool usage: what a refused operation must not change."""
-    return b.run("cat /sys/devices/system/cpu/online %s/mem_pool_used" % SYSFS).split("\n")
-
-
-def ok_rc(t, b, cmd, what, timeout=60):
-    rc, out = b.run_rc(cmd, timeout=timeout)
-    return t.check(rc == 0, what, "rc=%d: %s" % (rc, out))
 
 
 def refused(t, b, cmd, errno_text, what, before):
@@ -324,21 +315,6 @@ def running_cell(t, b, pool):
             out)
 
 
-def pinger(b):
-    """Ping the root from a background job for the whole run (its output
-    goes to a file, never to the console the test reads)."""
-    b.run("(while :; do ping -c 1 -W 1 127.0.0.1 >/dev/null && echo ok || echo lost;"
-          " sleep 0.5; done) > /tmp/pings 2>&1 < /dev/null & echo $! > /tmp/pinger.pid")
-
-
-def pinger_report(t, b):
-    out = b.run("kill $(cat /tmp/pinger.pid); sort /tmp/pings | uniq -c")
-    counts = {w: int(n) for n, w in (ln.split() for ln in out.split("\n") if ln.strip())}
-    t.check(counts.get("ok", 0) >= 10 and not counts.get("lost"),
-            "the root answered pings throughout the test (%d, none lost)" % counts.get("ok", 0),
-            out)
-
-
 def body(t):
     # iomem=relaxed: the root reads its redistributor through /dev/mem
     with t.board(append="iomem=relaxed") as b:
@@ -353,7 +329,7 @@ def body(t):
         t.check(machine(b) == ["0-3", str(pool)], "after the refusals: CPUs and pool at baseline",
                 str(machine(b)))
         running_cell(t, b, pool)
-        pinger_report(t, b)
+        pinger_report(t, b, 10)
 
 
 t.main(body)

@@ -30,11 +30,11 @@ The root Linux answers pings throughout (a background ping every 0.5 s).
 
 import re
 
-from harness import Test, SYSFS, enable_root, linux_healthy, sysfs_int
+from harness import (Test, enable_root, linux_healthy, LINUX_INMATE, machine, ok_rc, pinger,
+                     pinger_report, SYSFS, sysfs_int)
 
 DEMO = "/etc/libcell/inmate-demo.cell"
 ACTIVE = "/tmp/active.cell"
-LINUX_INMATE = "/etc/libcell/linux-inmate.cell"
 HELLO = "/usr/share/libcell/inmates/hello.bin"
 FAIL_FAST = r"unhandled .*parking|CPU parked, cell failed|inmate: unexpected exception|FATAL"
 SOAK_CYCLES = 100
@@ -44,15 +44,6 @@ t.need_hv_stack()
 t.need_config("inmate-demo")
 t.need_config("linux-inmate")
 t.need_inmate("hello")
-
-
-def machine(b):
-    return b.run("cat /sys/devices/system/cpu/online %s/mem_pool_used" % SYSFS).split("\n")
-
-
-def ok_rc(t, b, cmd, what, timeout=60):
-    rc, out = b.run_rc(cmd, timeout=timeout)
-    return t.check(rc == 0, what, "rc=%d: %s" % (rc, out))
 
 
 def listed(b):
@@ -229,19 +220,6 @@ def soak(t, b, pool):
           (n, secs, secs / n if n else 0), flush=True)
 
 
-def pinger(b):
-    b.run("(while :; do ping -c 1 -W 1 127.0.0.1 >/dev/null && echo ok || echo lost;"
-          " sleep 0.5; done) > /tmp/pings 2>&1 < /dev/null & echo $! > /tmp/pinger.pid")
-
-
-def pinger_report(t, b):
-    out = b.run("kill $(cat /tmp/pinger.pid); sort /tmp/pings | uniq -c")
-    counts = {w: int(n) for n, w in (ln.split() for ln in out.split("\n") if ln.strip())}
-    t.check(counts.get("ok", 0) >= 10 and not counts.get("lost"),
-            "the root answered pings throughout the test (%d, none lost)" % counts.get("ok", 0),
-            out)
-
-
 def body(t):
     with t.board() as b:
         if not enable_root(t, b):
@@ -253,7 +231,7 @@ def body(t):
         comm(t, b, pool)
         soak(t, b, pool)
         linux_healthy(t, b, "the lifecycle tests")
-        pinger_report(t, b)
+        pinger_report(t, b, 10)
 
 
 t.main(body)

@@ -20,30 +20,19 @@
 
 import re
 
-from harness import Test, SYSFS, cell_stats, enable_root, hub_pair, skip
+from harness import (Test, cell_stats, enable_root, hub_pair, linux_cmd, LINUX_DIR as LINUX,
+                     machine as machine_of, pinger, pinger_report)
 
-INMATE = "/etc/libcell/linux-inmate.cell"
-LINUX = "/usr/share/libcell/linux"
-CMDLINE = "earlycon=pl011,mmio32,0x9000000 keep_bootcon cma=0 rdinit=/init nokaslr"
 FAIL_FAST = (r"unhandled .*parking|CPU parked, cell failed|Kernel panic|Internal error|Unable to handle|"
              r"LIBCELL-INMATE: done")
 
 t = Test("hv_linux_inmate")
 t.need_hv_stack()
-t.need_config("linux-inmate")
-if "Image" not in t.state.get("linux_inmate", []):
-    skip("no Linux inmate in the initramfs (board_prepare too old)")
+t.need_linux_inmate()
 
 
 def machine(b):
-    return b.run("cat /sys/devices/system/cpu/online %s/mem_pool_used; cellctl cell list | wc -l"
-                 % SYSFS).split("\n")
-
-
-def linux_cmd(extra="", image=LINUX + "/Image", dtb=LINUX + "/linux-inmate.dtb",
-              initrd=LINUX + "/initrd.cpio.gz"):
-    return "cellctl cell linux %s %s -d %s -i %s -c '%s' %s" % (INMATE, image, dtb, initrd,
-                                                                CMDLINE, extra)
+    return machine_of(b, cells=True)
 
 
 def refusals(t, b):
@@ -80,10 +69,7 @@ def refusals(t, b):
 
 
 def boot(t, b):
-    # one ping across QEMU's hub every 0.3 s, from a job whose output never
-    # reaches the console
-    b.run("(while :; do ping -c 1 -W 2 192.0.2.2 >/dev/null && echo ok || echo lost;"
-          " sleep 0.3; done) > /tmp/pings 2>&1 < /dev/null & echo $! > /tmp/pinger.pid")
+    pinger(b, "192.0.2.2", 0.3)     # across QEMU's hub
     mark = len(b.console)
     # From a background job: the inmate's log shares the UART with the shell.
     b.run("(sleep 0.3; %s; echo rc=$?) > /tmp/linux.out 2>&1 &" % linux_cmd())
@@ -120,11 +106,7 @@ def boot(t, b):
     # the root's console still works: a command's output comes back intact
     t.check(b.run("echo root-console; cat /sys/devices/system/cpu/online") ==
             "root-console\n0-1", "the root's console answers; Linux holds CPUs 0-1")
-    out = b.run("kill $(cat /tmp/pinger.pid); sort /tmp/pings | uniq -c")
-    counts = {w: int(n) for n, w in (ln.split() for ln in out.split("\n") if ln.strip())}
-    t.check(counts.get("ok", 0) >= 5 and not counts.get("lost"),
-            "the root answered every ping across the hub during the inmate's boot (%d)"
-            % counts.get("ok", 0), out)
+    pinger_report(t, b, 5, "the root answered every ping across the hub during the inmate's boot")
     out = b.run("dmesg | grep -cE 'Oops|BUG:|Internal error|WARNING:|Unable to handle' || true")
     t.check(out == "0", "the root's dmesg is clean", out)
 

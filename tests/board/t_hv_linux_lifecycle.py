@@ -17,33 +17,21 @@ interrupt-driven path) throughout, and its dmesg stays clean. The figures
 
 import re
 
-from harness import Test, SYSFS, enable_root, hub_pair, skip
+from harness import Test, enable_root, hub_pair, linux_cmd, machine, pinger, pinger_report
 
-INMATE = "/etc/libcell/linux-inmate.cell"
-LINUX = "/usr/share/libcell/linux"
-CMDLINE = "earlycon=pl011,mmio32,0x9000000 keep_bootcon cma=0 rdinit=/init nokaslr"
 BAD = r"Kernel panic|Internal error|Unable to handle|unhandled .*parking|CPU parked, cell failed"
 SOAK_CYCLES = 10
 
 t = Test("hv_linux_lifecycle")
 t.need_hv_stack()
-t.need_config("linux-inmate")
-if "Image" not in t.state.get("linux_inmate", []):
-    skip("no Linux inmate in the initramfs (board_prepare too old)")
-
-
-def machine(b):
-    return b.run("cat /sys/devices/system/cpu/online %s/mem_pool_used; cellctl cell list | wc -l"
-                 % SYSFS).split("\n")
+t.need_linux_inmate()
 
 
 def start_linux(b):
     """Boot the inmate from a background job (its early console shares
     the UART with the shell); returns the console mark."""
     mark = len(b.console)
-    b.run("(sleep 0.3; cellctl cell linux %s %s/Image -d %s/linux-inmate.dtb -i %s/initrd.cpio.gz"
-          " -c '%s'; echo rc=$?) > /tmp/linux.out 2>&1 < /dev/null &"
-          % (INMATE, LINUX, LINUX, LINUX, CMDLINE))
+    b.run("(sleep 0.3; %s; echo rc=$?) > /tmp/linux.out 2>&1 < /dev/null &" % linux_cmd())
     return mark
 
 
@@ -57,7 +45,7 @@ def destroy_typed(b, mark):
 
 
 def back(t, b, base, what):
-    now = machine(b)
+    now = machine(b, cells=True)
     return t.check(now == base, "  ... %s: CPUs 0-3 online, pool at baseline, no cell" % what,
                    "before %s, after %s" % (base, now))
 
@@ -120,18 +108,12 @@ def body(t):
         hub_pair(b)
         if not enable_root(t, b):
             return
-        # one ping across QEMU's hub every 0.3 s, into a file
-        b.run("(while :; do ping -c 1 -W 2 192.0.2.2 >/dev/null && echo ok || echo lost;"
-              " sleep 0.3; done) > /tmp/pings 2>&1 < /dev/null & echo $! > /tmp/pinger.pid")
-        base = machine(b)
+        pinger(b, "192.0.2.2", 0.3)     # across QEMU's hub
+        base = machine(b, cells=True)
         mid_boot(t, b, base)
         after_init(t, b, base)
         soak(t, b, base)
-        out = b.run("kill $(cat /tmp/pinger.pid); sort /tmp/pings | uniq -c")
-        counts = {w: int(n) for n, w in (ln.split() for ln in out.split("\n") if ln.strip())}
-        t.check(counts.get("ok", 0) >= 20 and not counts.get("lost"),
-                "the root answered every ping across the hub throughout (%d)" % counts.get("ok", 0),
-                out)
+        pinger_report(t, b, 20, "the root answered every ping across the hub throughout")
         out = b.run("dmesg | grep -cE 'Oops|BUG:|Internal error|WARNING:|Unable to handle' || true")
         t.check(out == "0", "the root's dmesg is clean", out)
 
