@@ -226,6 +226,8 @@ static int map_cell(struct cell *c)
 				     PAGE_SIZE, PT_NORMAL);
 		} else if (overlaps(m[i].phys_start, m[i].size, hv.gicr_base, gicr_size)) {
 			err = map_gicr_grant(c, &m[i], i);
+		} else if ((err = its_cell_init(c, &m[i], i))) {
+			err = err > 0 ? 0 : err;
 		} else {
 			err = s2_map(c->s2_root, m[i].virt_start, m[i].phys_start, m[i].size,
 				     m[i].flags & CELL_ABI_MEM_IO ? PT_DEVICE : PT_NORMAL);
@@ -333,6 +335,33 @@ static void move_cpu(struct per_cpu *pc, struct cell *c)
 	memset(pc->stats, 0, sizeof(pc->stats));
 }
 
+static void give_back_lpis(u64 set)
+{
+	unsigned int cpu;
+
+	for (cpu = 0; cpu < hv_header.max_cpus; cpu++)
+		if (set & BIT(cpu))
+			gicr_lpi_give_back(per_cpu(cpu));
+}
+
+/* The root's LPIs off on the CPUs of a new cell, or none of them. */
+static int take_lpis(u64 set)
+{
+	unsigned int cpu;
+	int err;
+
+	for (cpu = 0; cpu < hv_header.max_cpus; cpu++) {
+		if (!(set & BIT(cpu)))
+			continue;
+		err = gicr_lpi_take(per_cpu(cpu));
+		if (err) {
+			give_back_lpis(set & (BIT(cpu) - 1));
+			return err;
+		}
+	}
+	return 0;
+}
+
 static long do_create(u64 config_pa)
 {
 	struct cell_abi_cell_desc *cfg;
@@ -372,11 +401,12 @@ static long do_create(u64 config_pa)
 	c->vmid = id;
 	c->config = cfg;
 	c->config_pages = pages;
-	err = map_cell(c);
+	err = map_cell(c) ?: take_lpis(set);
 	if (err) {
 		cell_release(c);
 		return err;
 	}
+	its_cell_reset(c);
 	m = cfg_mem(cfg);
 	for (i = 0; i < cfg->num_memory_regions; i++) {
 		if (!exclusive(&m[i]))
@@ -384,6 +414,7 @@ static long do_create(u64 config_pa)
 		err = s2_unmap(&hv.root_cell, m[i].phys_start, m[i].size);
 		if (err) {
 			printk("cell create: region %u: root unmap failed (%d)\n", i, err);
+			give_back_lpis(set);
 			root_regain(c, i + 1);
 			cell_release(c);
 			return err;
@@ -529,9 +560,26 @@ static int root_loan(struct cell *c, bool lend)
 	return err;
 }
 
+/*
+ * The cell's interrupt translation off: its ITS and its CPUs' LPIs, so
+ * that the GIC neither reads nor writes the cell's RAM while the root
+ * holds (part of) it or the cell boots again.
+ */
+static void cell_lpis_off(struct cell *c)
+{
+	unsigned int cpu;
+
+	its_cell_reset(c);
+	for (cpu = 0; cpu < hv_header.max_cpus; cpu++)
+		if (c->cpu_set & BIT(cpu))
+			gicr_lpi_reset(per_cpu(cpu));
+}
+
 static long do_set_loadable(struct cell *c)
 {
 	int err;
+
+	cell_lpis_off(c);
 
 	if (!c->loadable) {
 		err = root_loan(c, true);
@@ -577,6 +625,7 @@ static long do_start(struct cell *c)
 			return err;
 		c->loadable = false;
 	}
+	cell_lpis_off(c);
 	comm_init(c);
 	for (cpu = 0; cpu < hv_header.max_cpus; cpu++) {
 		if (!(c->cpu_set & BIT(cpu)))
@@ -606,6 +655,11 @@ static long do_destroy(struct cell *c)
 {
 	unsigned int cpu;
 
+	/* the GIC done with the cell's RAM before the root has it back */
+	its_cell_reset(c);
+	for (cpu = 0; cpu < hv_header.max_cpus; cpu++)
+		if (c->cpu_set & BIT(cpu))
+			gicr_lpi_give_back(per_cpu(cpu));
 	/* the memory first: the root must not run on CPUs before it has it back */
 	if (root_regain(c, c->config->num_memory_regions))
 		printk("destroy of \"%s\": the root lacks part of its memory\n", c->config->name);
@@ -684,6 +738,30 @@ long cell_get_state(unsigned long id)
 		ret = comm_cell_state(c);
 	spin_unlock(&hv.lock);
 	return ret <= CELL_ABI_CELL_FAILED_COMM_REV ? ret : -EINVAL;
+}
+
+/*
+ * Does [addr, addr + size) lie in RAM that is c's alone, at the same
+ * address for the CPU and for a device? The GIC reads its tables by
+ * physical address, past the stage 2 (a translated region would hand it
+ * someone else's memory), and a region the root shares is the root's too.
+ */
+bool cell_ram_holds(const struct cell *c, u64 addr, u64 size)
+{
+	const struct cell_abi_memory *m = cfg_mem(c->config);
+	unsigned int i;
+
+	if (addr + size < addr)
+		return false;
+	for (i = 0; i < c->config->num_memory_regions; i++)
+		if ((m[i].flags & (CELL_ABI_MEM_READ | CELL_ABI_MEM_WRITE)) ==
+		    (CELL_ABI_MEM_READ | CELL_ABI_MEM_WRITE) &&
+		    !(m[i].flags & (CELL_ABI_MEM_IO | CELL_ABI_MEM_COMM_REGION |
+				    CELL_ABI_MEM_ROOTSHARED)) &&
+		    m[i].phys_start == m[i].virt_start && addr >= m[i].phys_start &&
+		    addr + size - m[i].phys_start <= m[i].size)
+			return true;
+	return false;
 }
 
 /* A CPU of a non-root cell faulted: the cell is failed (not a shut-down one). */

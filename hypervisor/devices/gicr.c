@@ -10,17 +10,28 @@
  *    is group 1 (the hypervisor takes group 1 at EL2 and injects group 1):
  *    IGROUPR0 reads as ones. WAKER is per-CPU state of the guest: the
  *    physical redistributor stays awake so the hypervisor keeps its
- *    interrupts. The LPI registers (CTLR.EnableLPIs, PROPBASER, PENDBASER
- *    and friends) are the root's alone for now; a non-root cell sees no
- *    LPI support in TYPER and its writes there are ignored.
+ *    interrupts.
+ *  - LPIs: the root's LPI registers pass through. A non-root cell sees
+ *    LPI support (TYPER.PLPIS, no DirectLPI, no GICv4) and may program
+ *    PROPBASER and PENDBASER of its own CPUs with tables inside its own
+ *    RAM (cell_ram_holds()), and then set CTLR.EnableLPIs. A write that
+ *    would hand the GIC other memory is refused: not written, counted and
+ *    reported on the console. A cell that enables LPIs on a table the
+ *    hypervisor has not accepted insists: the access faults, its CPU is
+ *    parked and the cell fails. The LPIs the GIC then signals arrive on
+ *    the cell's CPUs and are injected there (gicv3.c).
  *  - Frames of other CPUs show TYPER (with its Last bit), IIDR and the ID
  *    registers, so that a guest can walk the range; everything else reads
- *    as zero and ignores writes.
+ *    as zero and ignores writes (a write to their LPI registers is a
+ *    refusal).
  *
  * A CPU's SGI/PPI state is reset each time it is released from the park
  * loop (PSCI CPU_ON, cell start), so nothing of its previous owner reaches
- * the next one; LPI state is left as it is (Linux expects it to survive a
- * CPU_OFF).
+ * the next one. LPI state survives CPU_OFF/CPU_ON inside a cell (Linux
+ * expects it to), but not a change of cell: a CPU given to a cell has its
+ * LPIs turned off and its table addresses cleared, and so again at every
+ * start of the cell and at destroy; the root's LPI setup of that
+ * redistributor is kept meanwhile and put back when the CPU returns.
  */
 #include <hv/hv.h>
 #include <hv/arm64.h>
@@ -28,6 +39,7 @@
 
 /* RD_base frame */
 #define GICR_CTLR		0x0000
+#define GICR_CTLR_ENABLE_LPIS	BIT(0)
 #define GICR_CTLR_RWP		BIT(3)
 #define GICR_IIDR		0x0004
 #define GICR_TYPER		0x0008
@@ -40,6 +52,15 @@
 #define GICR_WAKER_SLEEP	(BIT(1) | BIT(2))	/* ProcessorSleep, ChildrenAsleep */
 #define GICR_LPI_START		0x0040			/* SETLPIR ... SYNCR */
 #define GICR_LPI_END		0x00c8
+#define GICR_PROPBASER		0x0070
+#define GICR_PENDBASER		0x0078
+#define GICR_PROP_ADDR		(((1UL << 52) - 1) & ~0xfffUL)
+#define GICR_PEND_ADDR		(((1UL << 52) - 1) & ~0xffffUL)
+#define GICR_PROP_IDBITS(v)	((unsigned int)(v) & 0x1f)
+#define GICD_TYPER		0x0004
+#define GICD_TYPER_IDBITS(v)	(((v) >> 19) & 0x1f)
+#define LPI_PROP		BIT(0)	/* lpi_accepted bits */
+#define LPI_PEND		BIT(1)
 #define GICR_ID_START		0xffd0
 /* SGI_base frame */
 #define GICR_SGI_BASE		0x10000
@@ -77,14 +98,139 @@ static struct per_cpu *frame_owner(const struct cell *c, u64 frame)
 	return NULL;
 }
 
-/* TYPER as a cell may see it: LPIs are the root's for now. */
+/* TYPER as a cell may see it: physical LPIs, set up through the tables. */
 static u64 typer_view(const struct cell *c, u64 frame, u64 off, unsigned int size)
 {
 	u64 v = io_read(frame + off, size);
 
 	if (c != &hv.root_cell && off == GICR_TYPER)
-		v &= ~(GICR_TYPER_PLPIS | GICR_TYPER_VLPIS | GICR_TYPER_DIRECTLPI);
+		v &= ~(GICR_TYPER_VLPIS | GICR_TYPER_DIRECTLPI);
 	return v;
+}
+
+/*
+ * A refused LPI or ITS register write, on the console. The first refusals
+ * of a cell are printed; all are counted.
+ */
+#define REFUSALS_PRINTED	16
+
+void gic_refusal(struct cell *c, unsigned int cpu, const char *reg, u64 val,
+		 const char *why, u64 addr, u64 size)
+{
+	u32 n = __atomic_add_fetch(&c->gic_refusals, 1, __ATOMIC_RELAXED);
+	const char *more = n == REFUSALS_PRINTED ? ", further ones only counted" : "";
+
+	if (n > REFUSALS_PRINTED)
+		return;
+	if (size)
+		printk_uart("cell \"%s\" CPU %u: refused %s %llx: %s %llx+%llx is not in the "
+			    "cell's own identity-mapped RAM (refusal %u%s)\n", c->config->name,
+			    cpu, reg, (unsigned long long)val, why, (unsigned long long)addr,
+			    (unsigned long long)size, n, more);
+	else
+		printk_uart("cell \"%s\" CPU %u: refused %s %llx: %s (refusal %u%s)\n",
+			    c->config->name, cpu, reg, (unsigned long long)val, why, n, more);
+}
+
+/* The LPI INTID bits in use: PROPBASER's, capped by the distributor's. */
+static unsigned int lpi_idbits(u64 propbaser)
+{
+	unsigned int gicd = GICD_TYPER_IDBITS(io_read32(hv.gicd + GICD_TYPER));
+	unsigned int bits = GICR_PROP_IDBITS(propbaser);
+
+	return bits < gicd ? bits : gicd;
+}
+
+/* The property table: one byte per LPI (none when IDbits is below 8192). */
+static u64 prop_size(u64 propbaser)
+{
+	u64 ids = 1UL << (lpi_idbits(propbaser) + 1);
+
+	return ids > 8192 ? ids - 8192 : 0;
+}
+
+/* The pending table: one bit per INTID, the first 1 KiB included. */
+static u64 pend_size(u64 propbaser)
+{
+	unsigned int bits = lpi_idbits(propbaser);
+
+	return (1UL << ((bits < 13 ? 13 : bits) + 1)) / 8;
+}
+
+static bool lpis_on(u64 frame)
+{
+	return io_read32(frame + GICR_CTLR) & GICR_CTLR_ENABLE_LPIS;
+}
+
+/*
+ * A non-root cell's own LPI registers. Table addresses are accepted inside
+ * the cell's RAM only; while LPIs are on they ignore writes (the
+ * architecture leaves such writes unpredictable).
+ */
+static int lpi_access(struct cell *c, struct per_cpu *owner, u64 frame, u64 off,
+		      u64 *val, unsigned int size, bool is_write)
+{
+	u64 prop = io_read(frame + GICR_PROPBASER, 8), v = *val;
+
+	if (!is_write) {
+		if (off == GICR_CTLR)
+			*val = io_read32(frame + off) & (GICR_CTLR_ENABLE_LPIS | GICR_CTLR_RWP);
+		else if ((off & ~7UL) == GICR_PROPBASER || (off & ~7UL) == GICR_PENDBASER)
+			*val = io_read(frame + off, size);
+		else
+			*val = 0;
+		return 0;
+	}
+	if (off == GICR_CTLR && size == 4) {
+		if (!(v & GICR_CTLR_ENABLE_LPIS)) {
+			io_write32(frame + off, 0);
+			return 0;
+		}
+		if (lpis_on(frame))
+			return 0;
+		if (owner->lpi_accepted != (LPI_PROP | LPI_PEND) ||
+		    !cell_ram_holds(c, io_read(frame + GICR_PENDBASER, 8) & GICR_PEND_ADDR,
+				    pend_size(prop))) {
+			/* it insists: the access faults and the cell fails */
+			gic_refusal(c, owner->cpu_id, "GICR_CTLR.EnableLPIs", v,
+				    "no accepted LPI property and pending tables", 0, 0);
+			return -EPERM;
+		}
+		io_write32(frame + off, GICR_CTLR_ENABLE_LPIS);
+		return 0;
+	}
+	if (off == GICR_PROPBASER && size == 8) {
+		if (lpis_on(frame))
+			return 0;
+		if (!cell_ram_holds(c, v & GICR_PROP_ADDR, prop_size(v))) {
+			owner->lpi_accepted &= ~LPI_PROP;
+			gic_refusal(c, owner->cpu_id, "GICR_PROPBASER", v, "LPI property table",
+				    v & GICR_PROP_ADDR, prop_size(v));
+			return 0;
+		}
+		io_write(frame + off, v, 8);
+		owner->lpi_accepted |= LPI_PROP;
+		return 0;
+	}
+	if (off == GICR_PENDBASER && size == 8) {
+		if (lpis_on(frame))
+			return 0;
+		/* sized by the accepted PROPBASER, else by the largest one */
+		if (!(owner->lpi_accepted & LPI_PROP))
+			prop = 0x1f;
+		if (!cell_ram_holds(c, v & GICR_PEND_ADDR, pend_size(prop))) {
+			owner->lpi_accepted &= ~LPI_PEND;
+			gic_refusal(c, owner->cpu_id, "GICR_PENDBASER", v, "LPI pending table",
+				    v & GICR_PEND_ADDR, pend_size(prop));
+			return 0;
+		}
+		io_write(frame + off, v, 8);
+		owner->lpi_accepted |= LPI_PEND;
+		return 0;
+	}
+	gic_refusal(c, owner->cpu_id, "a GICR write at offset", off,
+		    "DirectLPI is not offered and the table registers take 64-bit writes", 0, 0);
+	return 0;
 }
 
 static int raz_wi(u64 *val, bool is_write)
@@ -100,7 +246,12 @@ static bool id_reg(u64 off)
 	       off >= GICR_ID_START;
 }
 
-static int rd_access(const struct cell *c, struct per_cpu *owner, u64 frame, u64 off,
+static bool lpi_reg(u64 off)
+{
+	return off == GICR_CTLR || (off >= GICR_LPI_START && off < GICR_LPI_END);
+}
+
+static int rd_access(struct cell *c, struct per_cpu *owner, u64 frame, u64 off,
 		     u64 *val, unsigned int size, bool is_write)
 {
 	bool root = c == &hv.root_cell;
@@ -110,8 +261,12 @@ static int rd_access(const struct cell *c, struct per_cpu *owner, u64 frame, u64
 			*val = typer_view(c, frame, off, size);
 		return 0;
 	}
-	if (!owner)
+	if (!owner) {
+		if (is_write && lpi_reg(off))
+			gic_refusal(c, this_cpu()->cpu_id, "a GICR write at offset",
+				    frame - hv.gicr + off, "another CPU's redistributor", 0, 0);
 		return raz_wi(val, is_write);
+	}
 	if (off == GICR_WAKER && size == 4) {
 		/* the guest's own sleep request, answered at once */
 		if (is_write)
@@ -120,17 +275,16 @@ static int rd_access(const struct cell *c, struct per_cpu *owner, u64 frame, u64
 			*val = owner->gicr_waker;
 		return 0;
 	}
-	if (root && (off == GICR_CTLR || (off >= GICR_LPI_START && off < GICR_LPI_END))) {
+	if (root && lpi_reg(off)) {
 		if (is_write)
 			io_write(frame + off, *val, size);
 		else
 			*val = io_read(frame + off, size);
 		return 0;
 	}
-	if (!is_write)
-		/* RWP tells a non-root cell when its ICENABLER0 write is done */
-		*val = off == GICR_CTLR ? io_read(frame + off, size) & GICR_CTLR_RWP : 0;
-	return 0;
+	if (lpi_reg(off))
+		return lpi_access(c, owner, frame, off, val, size, is_write);
+	return raz_wi(val, is_write);
 }
 
 /* Byte lanes (priority) or 2-bit fields (config) of guest INTIDs. */
@@ -182,7 +336,7 @@ static int sgi_access(u64 frame, u64 off, u64 *val, unsigned int size, bool is_w
 
 int gicr_access(void *arg, u64 off, u64 *val, unsigned int size, bool is_write)
 {
-	const struct cell *c = arg;
+	struct cell *c = arg;
 	unsigned int n = off / GICR_FRAME_SIZE;
 	u64 frame = hv.gicr + n * GICR_FRAME_SIZE;
 	struct per_cpu *owner;
@@ -242,6 +396,68 @@ void gicr_cpu_reset(struct per_cpu *pc)
 	io_update(&gicr_lock, sgi + GICR_ICFGR1, field_mask(16, 16, 2), 0, 4);
 	io_write32(sgi + GICR_IGROUPR0, ~0U);
 	pc->gicr_waker = GICR_WAKER_SLEEP;
+}
+
+/*
+ * Turn LPIs off on pc's redistributor and forget its tables. Some GICs
+ * cannot clear EnableLPIs once set: false then.
+ */
+static bool lpi_off(struct per_cpu *pc)
+{
+	u64 frame = (u64)pc->gicr;
+
+	if (lpis_on(frame)) {
+		io_write32(frame + GICR_CTLR, 0);
+		wait_rwp(pc);
+		if (lpis_on(frame))
+			return false;
+	}
+	io_write(frame + GICR_PROPBASER, 0, 8);
+	io_write(frame + GICR_PENDBASER, 0, 8);
+	pc->lpi_accepted = 0;
+	return true;
+}
+
+/*
+ * A parked root CPU is given to a cell: keep the root's LPI setup of its
+ * redistributor (Linux will not program it again when the CPU returns)
+ * and turn LPIs off. -EBUSY when this GIC cannot turn them off.
+ */
+int gicr_lpi_take(struct per_cpu *pc)
+{
+	u64 frame = (u64)pc->gicr;
+
+	pc->root_lpis = lpis_on(frame);
+	pc->root_propbaser = io_read(frame + GICR_PROPBASER, 8);
+	pc->root_pendbaser = io_read(frame + GICR_PENDBASER, 8);
+	if (lpi_off(pc))
+		return 0;
+	printk("CPU %u: the GIC cannot turn its redistributor's LPIs off\n", pc->cpu_id);
+	return -EBUSY;
+}
+
+/* A cell (re)starts: its CPUs come with LPIs off, as from reset. */
+void gicr_lpi_reset(struct per_cpu *pc)
+{
+	if (!lpi_off(pc))
+		printk_uart("CPU %u: LPIs of the cell stay on\n", pc->cpu_id);
+}
+
+/*
+ * The CPU goes back to the root: the cell's LPIs off (the GIC writes the
+ * pending state back into the cell's table, which is why this precedes
+ * handing the cell's RAM back), the root's setup as it was.
+ */
+void gicr_lpi_give_back(struct per_cpu *pc)
+{
+	u64 frame = (u64)pc->gicr;
+
+	gicr_lpi_reset(pc);
+	io_write(frame + GICR_PROPBASER, pc->root_propbaser, 8);
+	/* PTZ clear: the root's pending table holds its pending LPIs */
+	io_write(frame + GICR_PENDBASER, pc->root_pendbaser & ~BIT(62), 8);
+	if (pc->root_lpis)
+		io_write32(frame + GICR_CTLR, GICR_CTLR_ENABLE_LPIS);
 }
 
 /* Count the frames up to the one marked Last. */

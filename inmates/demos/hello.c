@@ -32,6 +32,12 @@
  *   comm region (in a cell whose config is not PASSIVE_COMMREG): deny the
  *   first N (default: all), approve the rest. lock=1 first reports the
  *   cell running/locked, which vetoes creating and destroying other cells.
+ * - mode=lpi [at=A] [its=B] [insist=lpi|its]: aim the GIC at memory the
+ *   cell does not own (A, default 0x40000000: the root's RAM on this
+ *   board): the LPI property and pending tables on its own redistributor
+ *   and, in a cell that owns the ITS at B (default 0x08080000), the ITS
+ *   command queue. Each readback shows whether the write took. Then it
+ *   insists: enables LPIs (or the ITS) on what was refused.
  */
 #include "../lib/inmate.h"
 
@@ -219,6 +225,45 @@ static void fault(void)
 	printk("fault: %s did not stop the CPU\n", what);
 }
 
+#define GICR_CTLR		0x0000
+#define GICR_TYPER		0x0008
+#define GICR_PROPBASER		0x0070
+#define GICR_PENDBASER		0x0078
+#define GITS_CTLR		0x0000
+#define GITS_CBASER		0x0080
+#define VIRT_ITS		0x08080000
+#define LPI_IDBITS		15		/* 64 Ki INTIDs, as Linux asks */
+
+static void lpi_refusals(void)
+{
+	volatile struct cell_abi_comm_region_arm *comm = cell_inmate_comm_region();
+	uintptr_t rd = gic_frame((uintptr_t)comm->gicr_base, gic_own_frame(comm->gicr_base));
+	uintptr_t its = inmate_param_u64("its", VIRT_ITS);
+	uint64_t at = inmate_param_u64("at", 0x40000000);
+
+	printk("lpi: GICR_TYPER.PLPIS %u\n",
+	       (unsigned int)(cell_inmate_mmio_read64(rd + GICR_TYPER) & 1));
+	cell_inmate_mmio_write64(rd + GICR_PROPBASER, at | LPI_IDBITS);
+	printk("lpi: GICR_PROPBASER %llx written, reads %llx\n",
+	       (unsigned long long)(at | LPI_IDBITS),
+	       (unsigned long long)cell_inmate_mmio_read64(rd + GICR_PROPBASER));
+	cell_inmate_mmio_write64(rd + GICR_PENDBASER, at);
+	printk("lpi: GICR_PENDBASER %llx written, reads %llx\n", (unsigned long long)at,
+	       (unsigned long long)cell_inmate_mmio_read64(rd + GICR_PENDBASER));
+	cell_inmate_mmio_write64(its + GITS_CBASER, 1ULL << 63 | at);
+	printk("lpi: GITS_CBASER %llx written, reads %llx\n",
+	       (unsigned long long)(1ULL << 63 | at),
+	       (unsigned long long)cell_inmate_mmio_read64(its + GITS_CBASER));
+	if (inmate_param_is("insist", "its")) {
+		printk("lpi: enabling the ITS\n");
+		cell_inmate_mmio_write32(its + GITS_CTLR, 1);
+	} else {
+		printk("lpi: enabling LPIs\n");
+		cell_inmate_mmio_write32(rd + GICR_CTLR, 1);
+	}
+	printk("lpi: still running after insisting\n");
+}
+
 /* Answer shutdown requests until one is approved, then wait to be parked. */
 static void comm_answer(bool approve, uint64_t deny, bool lock)
 {
@@ -269,6 +314,10 @@ void inmate_main(void)
 		spin();
 	if (inmate_param_is("mode", "fault")) {
 		fault();
+		return;
+	}
+	if (inmate_param_is("mode", "lpi")) {
+		lpi_refusals();
 		return;
 	}
 	if (inmate_param_is("mode", "deny") || inmate_param_is("mode", "approve")) {

@@ -52,6 +52,11 @@ struct cell {
 	unsigned int config_pages;
 	void *comm_page;
 	bool loadable;		/* LOADABLE regions are lent back to the root */
+	u32 gic_refusals;	/* LPI/ITS register writes refused (gicr.c, its.c) */
+	/* the GICv3 ITS this cell owns, if any (its.c) */
+	u64 its_ipa;		/* its control frame in the cell, trapped */
+	u64 its_va;		/* the same frame in the EL2 remap window */
+	u32 its_refused;	/* ITS registers whose last write was refused */
 };
 
 /* How long the root waits for a cell's CPUs to park (they always can). */
@@ -90,6 +95,15 @@ struct per_cpu {
 	u32 stats[CELL_ABI_STAT_NUM_ARM64];
 	volatile u8 *gicr;		/* this CPU's redistributor (RD frame) */
 	u32 gicr_waker;			/* the guest's view of GICR_WAKER */
+	/*
+	 * LPIs of a non-root cell: which of PROPBASER/PENDBASER hold a table
+	 * the hypervisor accepted since the last reset (gicr.c). While the
+	 * CPU is in another cell, the root's LPI setup of its redistributor
+	 * is kept here to be put back at destroy.
+	 */
+	u32 lpi_accepted;
+	bool root_lpis;
+	u64 root_propbaser, root_pendbaser;
 	unsigned int num_lrs;
 	u32 pending[HV_PENDING_IRQS];	/* injections waiting for a free LR */
 	unsigned int pending_head, pending_tail;
@@ -208,6 +222,7 @@ long cell_get_state(unsigned long id);
 struct cell *cell_find(unsigned long id);
 void cell_cpu_failed(struct per_cpu *pc);
 void cell_stop_self(struct per_cpu *pc, struct regs *r, u32 state);
+bool cell_ram_holds(const struct cell *c, u64 addr, u64 size);
 
 /* comm.c */
 void comm_init(struct cell *c);
@@ -240,6 +255,14 @@ int gicr_global_init(void);
 int gicr_access(void *arg, u64 offset, u64 *val, unsigned int size, bool is_write);
 void gicr_cpu_init(struct per_cpu *pc);
 void gicr_cpu_reset(struct per_cpu *pc);
+int gicr_lpi_take(struct per_cpu *pc);
+void gicr_lpi_reset(struct per_cpu *pc);
+void gicr_lpi_give_back(struct per_cpu *pc);
+void gic_refusal(struct cell *c, unsigned int cpu, const char *reg, u64 val,
+		 const char *why, u64 addr, u64 size);
+/* its.c */
+int its_cell_init(struct cell *c, const struct cell_abi_memory *m, unsigned int i);
+void its_cell_reset(struct cell *c);
 /* gicd.c */
 int gicd_access(void *arg, u64 offset, u64 *val, unsigned int size, bool is_write);
 
