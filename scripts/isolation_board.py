@@ -3,18 +3,25 @@
 """Step S5 of the main job: run isolate-nic's outputs on the default board.
 
 Boots the QEMU virt board (tests/board) with the host tree isolate-nic
-wrote, loads the module, enables the hypervisor with isolate-nic's
-root.cell (the GICR granted READ|WRITE|IO, the PCIe windows carved out),
-checks that the root Linux runs without the PCIe root complex and its ITS
-and keeps its own NIC, then asks for the inmate cell from inmate.cell.
+wrote, loads the module and checks that the root Linux runs without the
+PCIe root complex and its ITS and keeps its own NIC.
 
-Then the inmate: `cellctl cell linux` boots the board's own Debian kernel
-in inmate.cell with isolate-nic's inmate.dtb (the PCIe root complex and
-its ITS in it) and a small initramfs whose /init reports the CPUs it has;
-the root keeps its CPUs 0-1, its console and its NIC. Then the running
-inmate is destroyed (its CPUs come back to Linux) and the hypervisor
-disabled. The inmate driving the NIC through its ITS is not there yet: a
-"pending" line says so instead of pretending.
+Then S5 as a user runs it: `isolate-nic --run` on its own outputs on the
+board (S1-S4 find them done) enables the hypervisor, creates the inmate
+cell and boots the board's Debian kernel in it with inmate.dtb and a
+small initramfs whose /init brings the e1000e up (libcell.nic=) through
+the inmate's own ITS and reports its addresses, ITS-MSI interrupts and
+pings of the root. The root pings the inmate 1000 times across the QEMU
+hub (RTT and VM exits per received packet printed), then the inmate is
+destroyed (its CPUs come back to Linux) and the hypervisor disabled.
+
+With --fixtures (the ctest board_isolation), also: enable refusals of bad
+grants; an `isolate-nic --run` whose kernel powers off at once (the run
+names the failed step and undoes its cell and its enable); a second run
+while the inmate runs (fails at create, nothing undone); 10 destroy/create
+cycles with the NIC answering each time; the demo inmate in a cell owning
+the ITS aiming PROPBASER, PENDBASER and GITS_CBASER at the root's RAM
+(refused, reported; insisting fails the cell).
 
 usage: isolation_board.py --src SRC --build NATIVE_BUILD --work DIR
                           (--outputs ISOLATE_NIC_OUT_DIR | --fixtures DIR)
@@ -32,6 +39,7 @@ import argparse
 import json
 import os
 import re
+import struct
 import subprocess
 import sys
 
@@ -110,7 +118,7 @@ def run_isolate_nic(src, build, work):
     return out if check(p.returncode == 0, "isolate-nic on the board's DTB", p.stdout) else None
 
 
-def bad_grants(build, outputs, work):
+def bad_grants(src, build, outputs, work):
     """root.cell variants the hypervisor must refuse: the GICR grant without
     IO (RAM over MMIO), and a region over the GICD (which must trap)."""
     cellctl = os.path.join(build, "tools", "cellctl", "cellctl")
@@ -131,11 +139,17 @@ def bad_grants(build, outputs, work):
     regions.append({"phys_start": gicd, "virt_start": gicd, "size": 0x10000,
                     "flags": ["READ", "WRITE", "IO"]})
     res["gicd.cell"] = json.dumps(cfg)
+    with open(os.path.join(src, "examples", "configs", "qemu-virt", "inmate-demo.json"),
+              encoding="utf-8") as f:
+        demo = json.load(f)
+    demo["cell"]["memory_regions"].append({"phys_start": VIRT_ITS, "virt_start": VIRT_ITS,
+                                           "size": 0x20000, "flags": ["READ", "WRITE", "IO"]})
+    res["demo-its.cell"] = json.dumps(demo)
     for name, text in res.items():
-        src = os.path.join(work, name + ".json")
-        with open(src, "w", encoding="utf-8") as f:
+        path = os.path.join(work, name + ".json")
+        with open(path, "w", encoding="utf-8") as f:
             f.write(text)
-        subprocess.run([cellctl, "config", "encode", src, "-o", os.path.join(work, name)],
+        subprocess.run([cellctl, "config", "encode", path, "-o", os.path.join(work, name)],
                        check=True)
     return {name: os.path.join(work, name) for name in res}
 
@@ -145,7 +159,7 @@ def overlay_initrd(state, outputs, work, extra_files):
     /etc/libcell/isolated (the kernel unpacks concatenated archives)."""
     import initramfs
     a = initramfs.Archive()
-    for name in ("root.cell", "inmate.cell", "inmate.dtb", "report.json"):
+    for name in ("host.dtb", "root.cell", "inmate.cell", "inmate.dtb", "report.json"):
         a.add_file("etc/libcell/isolated/" + name, os.path.join(outputs, name), 0o644)
     for name, path in extra_files.items():
         a.add_file("etc/libcell/isolated/" + name, path, 0o644)
@@ -164,7 +178,7 @@ def guest_refusals(b, bad):
     """Each bad grant refused with the hypervisor's reason, nothing enabled."""
     why = {"gicr-no-io.cell": "maps the GIC redistributors without IO",
            "gicd.cell": "maps the GIC distributor"}
-    for name in sorted(bad):
+    for name in sorted(n for n in bad if n in why):
         rc, out = b.run_rc("cellctl enable /etc/libcell/isolated/" + name, timeout=90)
         check(rc == 1 and why[name] in out and "Invalid argument" in out,
               "enable %s refused: %s" % (name, why[name]), out)
@@ -183,44 +197,269 @@ def cpu_list(text):
 
 LINUX = "/usr/share/libcell/linux"
 CMDLINE = "earlycon=pl011,mmio32,0x9000000 keep_bootcon cma=0 rdinit=/init nokaslr"
+ROOT_IP, INMATE_IP = "192.0.2.1", "192.0.2.2"
+NIC_ARGS = " libcell.nic=%s/24 libcell.peer=%s" % (INMATE_IP, ROOT_IP)
+VIRT_ITS = 0x08080000
+PINGS = 1000
+CYCLES = 10
+SYSFS = "/sys/devices/jailhouse"
+FAIL_FAST = r"Kernel panic|unhandled .*parking|CPU parked, cell failed|Internal error|Unable to handle"
+OOPS = "Oops|BUG:|Internal error|WARNING:|Unable to handle"
+
+
+ISOLATED = "/etc/libcell/isolated"
+RUN = ("isolate-nic --host-dtb {d}/host.dtb --inmate-dtb {d}/inmate.dtb --root-config {d}/root.cell"
+       " --inmate-config {d}/inmate.cell --out-dir /tmp/s5 --run --kernel {k}"
+       " --initrd {i} --cmdline '{c}'")
+
+
+def run_cmd(kernel="%s/Image" % LINUX, initrd="%s/initrd.cpio.gz" % LINUX,
+            cmdline=CMDLINE + NIC_ARGS):
+    """isolate-nic --run on its own outputs (S1-S4 find them done, S5 runs)."""
+    return RUN.format(d=ISOLATED, k=kernel, i=initrd, c=cmdline)
+
+
+def inmate_boot(b, cmd, quiet=False):
+    """Boot the inmate with 'cmd' from a background job (the inmate's early
+    console shares the UART); the console mark and /init's CPU line, or
+    None when the inmate did not reach /init and its NIC report. The
+    command's output is in /tmp/linux.out."""
+    mark = len(b.console)
+    b.run("(sleep 0.3; %s; echo rc=$?) > /tmp/linux.out 2>&1 &" % cmd)
+    m = b.wait_for(r"LIBCELL-INMATE: init reached, CPUs online (\S+)|" + FAIL_FAST, 240,
+                   start=mark, what="the inmate Linux's /init")
+    if m.group(1) is not None:
+        # its last lines come after /init's report: keep the shell quiet until then
+        b.wait_for(r"LIBCELL-INMATE: (nic ready|nic: no e1000e)|" + FAIL_FAST, 120, start=mark,
+                   what="the end of the inmate's report")
+    b.run("for i in $(seq 100); do grep -q rc= /tmp/linux.out && exit 0; sleep 0.1; done; exit 1")
+    out = b.run("cat /tmp/linux.out")
+    if m.group(1) is None or "rc=0" not in out:
+        if not quiet:
+            print("\n".join(b.console[mark:][-30:]) + "\n" + out, flush=True)
+        return mark, None
+    return mark, m.group(1)
+
+
+def inmate_lines(b, mark, what):
+    """The inmate's report lines starting with 'what' since 'mark'."""
+    res = []
+    for ln in b.console[mark:]:
+        m = re.search(r"LIBCELL-INMATE: %s(.*)$" % what, ln)
+        if m:
+            res.append(m.group(1).strip())
+    return res
+
+
+def inmate_nic(b, mark):
+    """The inmate's own report of its NIC: eth0 up with its address, its
+    MSI-X vectors on the ITS, and its pings of the root."""
+    nic = inmate_lines(b, mark, "nic ")
+    for ln in nic:
+        if not ln.startswith("ping"):
+            print("  inmate: " + ln, flush=True)
+    up = [ln for ln in nic if re.match(r"eth\d UP %s/24$" % INMATE_IP, ln)]
+    check(len(up) == 1, "S5: in the inmate, the e1000e is up as %s with %s/24"
+          % (up[0].split()[0] if up else "eth?", INMATE_IP), "\n".join(nic))
+    msi = [ln for ln in nic if "ITS-MSI" in ln]
+    check(any(ln.endswith("-rx-0") for ln in msi) and any(ln.endswith("-tx-0") for ln in msi),
+          "S5: its RX and TX interrupts are ITS-MSI (LPIs through the inmate's own ITS)",
+          "\n".join(nic))
+    ping = [ln for ln in nic if ln.startswith("ping")]
+    m = re.search(r"(\d+) packets transmitted, (\d+) packets received", ping[0] if ping else "")
+    check(m is not None and m[1] == m[2] != "0", "S5: the inmate pings the root back: %s"
+          % (ping[0].split(": ", 1)[1] if ping else "no report"), "\n".join(nic))
+
+
+def msi_counts(b):
+    """The inmate's live report over the NIC (busybox httpd in the inmate):
+    {vector: interrupts on all its CPUs}."""
+    out = b.run(r"printf 'GET /cgi-bin/state HTTP/1.0\r\n\r\n' | nc -w 5 %s 80" % INMATE_IP,
+                timeout=30)
+    res = {}
+    for ln in out.split("\n"):
+        f = ln.split()
+        if "ITS-MSI" in f:
+            res[f[-1]] = sum(int(x) for x in f[1:f.index("ITS-MSI")])
+    return res
+
+
+def exits(b, name, cpus):
+    from harness import cell_stats
+    return sum(cell_stats(b, name, cpu).get("vmexits_total", 0) for cpu in cpus)
+
+
+def root_pings(b, name, cpus):
+    """Root -> inmate across the QEMU hub: PINGS packets, none lost; the RTT
+    and the inmate CPUs' VM exits per received packet."""
+    before = msi_counts(b)
+    e0 = exits(b, name, cpus)
+    out = b.run("ping -c %d -A -W 2 %s | tail -n 2" % (PINGS, INMATE_IP), timeout=600)
+    e1 = exits(b, name, cpus)
+    after = msi_counts(b)
+    m = re.search(r"(\d+) packets transmitted, (\d+) (?:packets )?received", out)
+    rtt = re.search(r"= ([\d.]+)/([\d.]+)/([\d.]+)", out)
+    check(m is not None and int(m[1]) == PINGS and int(m[2]) == PINGS,
+          "S5: the root pings the inmate across the hub: %d packets, 0 lost (RTT min/avg/max %s ms)"
+          % (PINGS, "/".join(rtt.groups()) if rtt else "?"), out)
+    rx = [v for v in after if v.endswith("-rx-0")]
+    n = after.get(rx[0], 0) - before.get(rx[0], 0) if rx else 0
+    check(n > 0, "S5: the inmate took %d RX MSIs for them (%s)" % (n, rx[0] if rx else "no RX vector"),
+          "before %s after %s" % (before, after))
+    if m:
+        print("figure: %d VM exits on the inmate's CPUs for %d received packets: %.1f per packet"
+              % (e1 - e0, int(m[2]), (e1 - e0) / max(int(m[2]), 1)), flush=True)
 
 
 def inmate_linux(b):
-    """S5: boot Linux in the inmate cell with isolate-nic's inmate.dtb; its name."""
-    path = "/etc/libcell/isolated/inmate.cell"
-    cfg = json.loads(b.run("cellctl config decode " + path, timeout=30))["cell"]
+    """S5: `isolate-nic --run` enables the hypervisor with root.cell,
+    creates the cell and boots Linux in it with inmate.dtb, its NIC through
+    its own ITS; (name, CPUs) or None."""
+    cfg = json.loads(b.run("cellctl config decode %s/inmate.cell" % ISOLATED, timeout=30))["cell"]
     name, cpus = cfg["name"], set(cfg["cpus"])
-    mark = len(b.console)
-    # From a background job: the inmate's early console shares the UART.
-    b.run("(sleep 0.3; cellctl cell linux %s %s/Image -d /etc/libcell/isolated/inmate.dtb"
-          " -i %s/initrd.cpio.gz -c '%s'; echo rc=$?) > /tmp/linux.out 2>&1 &"
-          % (path, LINUX, LINUX, CMDLINE))
-    m = b.wait_for(r"LIBCELL-INMATE: init reached, CPUs online (\S+)|Kernel panic|"
-                   r"unhandled .*parking|CPU parked, cell failed|Internal error|Unable to handle", 240, start=mark,
-                   what="the inmate Linux's /init")
-    if m.group(1) is not None:
-        # its last lines come after /init's report: keep the shell quiet until then
-        b.wait_for(r"LIBCELL-INMATE: done|Kernel panic|unhandled .*parking|CPU parked, cell failed", 120, start=mark,
-                   what="the end of the inmate's report")
+    mark, online = inmate_boot(b, run_cmd())
     out = b.run("cat /tmp/linux.out")
-    if not check(m.group(1) is not None and "rc=0" in out,
-                 "S5: inmate Linux booted in %s (cellctl cell linux, isolate-nic's inmate.dtb)"
-                 % name, out + "\n" + "\n".join(b.console[-30:])):
-        return False
-    check(len(cpu_list(m.group(1))) == len(cpus),
-          "  ... its /init sees %d CPUs online (%s)" % (len(cpus), m.group(1)))
+    for ln in out.split("\n"):
+        if ln.startswith("isolate-nic: S5"):
+            print("  " + ln, flush=True)
+    steps = re.findall(r"^isolate-nic: S5 (\S+)\s+(\S+)", out, re.M)
+    check([st for st, res in steps if res == "ok"] ==
+          ["preflight", "prepare", "enable", "create", "boot", "running"],
+          "S5: isolate-nic --run: preflight, prepare, enable, create, boot, running: each ok", out)
+    run = json.loads(b.run("cat /tmp/s5/run.json") or "{}")
+    check(run.get("result") == "ok" and len(run.get("steps", ())) == 6,
+          "S5: its report /tmp/s5/run.json says ok for the 6 steps", json.dumps(run))
+    if not check(online is not None, "S5: inmate Linux booted in %s (kernel, isolate-nic's "
+                 "inmate.dtb, initrd, command line from isolate-nic's options)" % name):
+        return None
+    check(len(cpu_list(online)) == len(cpus),
+          "  ... its /init sees %d CPUs online (%s)" % (len(cpus), online))
     lst = b.run("cellctl cell list")
     m = re.search(r"^\s*([1-9]\d*)\s+%s\s+running\s+(\S+)\s*$" % re.escape(name), lst, re.M)
     check(m is not None and cpu_list(m[2]) == cpus, "the inmate cell is listed running", lst)
     online = b.run("cat /sys/devices/system/cpu/online")
     check(not cpu_list(online) & cpus and cpu_list(online),
           "Linux gave the inmate's CPUs up (online: %s)" % online)
-    print("pending: S5 NIC: the inmate's Linux driving the PCIe NIC through its own ITS "
-          "is the next step", flush=True)
-    return name
+    inmate_nic(b, mark)
+    root_pings(b, name, sorted(cpus))
+    return name, cpus
 
 
-def guest_flow(b, state, bad):
+def cycles(b, name):
+    """Destroy and boot the inmate again CYCLES times (isolate-nic --run,
+    the hypervisor already running): each time the root gets all CPUs and
+    its pool back, and the NIC works again."""
+    pool = None
+    good = 0
+    for i in range(CYCLES):
+        rc, out = b.run_rc("cellctl cell destroy " + name, timeout=90)
+        back = b.run("cat /sys/devices/system/cpu/online %s/mem_pool_used" % SYSFS).split("\n")
+        pool = pool or back[-1]
+        if rc != 0 or back != ["0-3", pool]:
+            check(False, "cycle %d: destroy gives CPUs and pool back" % (i + 1),
+                  "rc=%d %s; online, pool: %s (baseline %s)" % (rc, out, back, pool))
+            break
+        mark, online = inmate_boot(b, run_cmd(), quiet=True)
+        up = inmate_lines(b, mark, r"nic eth\d UP ")
+        out = b.run("ping -c 20 -A -W 2 %s | tail -n 2" % INMATE_IP, timeout=120)
+        if online is None or not up or not re.search(r"20 packets transmitted, 20 (packets )?received", out):
+            check(False, "cycle %d: the inmate boots again and its NIC answers" % (i + 1),
+                  "\n".join(b.console[mark:][-20:]) + "\n" + out)
+            break
+        good += 1
+    check(good == CYCLES, "%d destroy/create cycles in one boot: each time all CPUs and the "
+          "pool back at baseline (%s pages), then isolate-nic --run (enable skipped) boots the "
+          "inmate again with its NIC answering 20 pings" % (CYCLES, pool))
+    return pool
+
+
+def run_refusals(b, name):
+    """isolate-nic --run failing at a step names it and leaves the machine
+    as it was: a second run while the inmate runs fails at create (nothing
+    of its own to undo, the inmate untouched)."""
+    rc, out = b.run_rc(run_cmd(), timeout=120)
+    steps = re.findall(r"^isolate-nic: S5 (\S+)\s+(\S+)", out, re.M)
+    check(rc == 1 and steps == [("preflight", "ok"), ("prepare", "ok"), ("enable", "skipped"),
+                                ("create", "failed")] and "File exists" in out,
+          "isolate-nic --run while %s runs: fails at create (the name is taken), enable skipped, "
+          "nothing undone" % name, out)
+    out = b.run("cellctl cell list | grep -c %s; ping -c 5 -A -W 2 %s | grep -c ' 0%% packet loss'"
+                % (name, INMATE_IP), timeout=60)
+    check(out.split("\n") == ["1", "1"], "  ... the inmate still runs and answers", out)
+
+
+# A kernel Image that powers its cell off at once (PSCI SYSTEM_OFF): the
+# header (branch to 0x40, image_size 64 KiB, flags 4K/LE/anywhere, magic),
+# then movz w0, #8; movk w0, #0x8400, lsl #16; smc #0; b .
+OFF_IMAGE = (struct.pack("<IIQQQQQQII", 0x14000010, 0xd503201f, 0, 0x10000, 0xa, 0, 0, 0,
+                         0x644d5241, 0) +
+             struct.pack("<IIII", 0x52800100, 0x72b08000, 0xd4000003, 0x14000000))
+
+
+def run_undo(b):
+    """isolate-nic --run whose cell powers off at once: the running step
+    fails, the run destroys the cell and disables the hypervisor it
+    enabled; the machine is as before."""
+    rc, out = b.run_rc(run_cmd(kernel=ISOLATED + "/off.Image"), timeout=120)
+    steps = re.findall(r"^isolate-nic: S5 (\S+)\s+(\S+)", out, re.M)
+    check(rc == 1 and steps == [("preflight", "ok"), ("prepare", "ok"), ("enable", "ok"),
+                                ("create", "ok"), ("boot", "ok"), ("running", "failed"),
+                                ("undo", "ok"), ("undo", "ok")] and "is shut down" in out,
+          "isolate-nic --run with a kernel that powers off: running fails, the cell is destroyed "
+          "and the hypervisor this run enabled disabled again", out)
+    run = json.loads(b.run("cat /tmp/s5/run.json") or "{}")
+    check(run.get("result") == "failed" and run.get("failed_step") == "running",
+          "  ... run.json names the failed step", json.dumps(run))
+    out = b.run("cat %s/enabled /sys/devices/system/cpu/online" % SYSFS)
+    check(out.split("\n") == ["0", "0-3"], "  ... hypervisor disabled, all CPUs online", out)
+
+
+def gic_refusals(b, pool):
+    """The demo inmate in a cell that owns the ITS aims the LPI tables and
+    the ITS command queue at the root's RAM: refused, reported, the cell
+    fails when it insists, the root unharmed."""
+    cell = "/etc/libcell/isolated/demo-its.cell"
+    for insist, line in (("lpi", r"refused GICR_CTLR\.EnableLPIs 1: no accepted LPI property "
+                                 r"and pending tables"),
+                         ("its", r"refused GITS_CTLR\.Enabled 1: a queue or table address of "
+                                 r"the ITS was refused")):
+        b.run(r"printf 'mode=lpi insist=%s\000' > /tmp/params.txt" % insist)
+        rc, out = b.run_rc("cellctl cell create %s && cellctl cell load inmate-demo "
+                           "/usr/share/libcell/inmates/hello.bin@0 /tmp/params.txt@0x1000"
+                           % cell, timeout=60)
+        if not check(rc == 0, "demo-its (inmate-demo owning the ITS) created and loaded", out):
+            return
+        mark = len(b.console)
+        b.run("(sleep 0.3; cellctl cell start inmate-demo) > /tmp/start.out 2>&1 < /dev/null &")
+        b.wait_for(r"CPU parked, cell failed|lpi: still running|unhandled .*parking", 60,
+                   start=mark, what="the demo's insisting write")
+        text = "\n".join(b.console[mark:])
+        want = [r'cell "inmate-demo" CPU 1: refused GICR_PROPBASER 4000000f: LPI property table '
+                r'40000000\+[0-9a-f]+ is not in the cell\'s own identity-mapped RAM',
+                r"lpi: GICR_PROPBASER 4000000f written, reads 0\b",
+                r'refused GICR_PENDBASER 40000000: LPI pending table 40000000\+[0-9a-f]+',
+                r"lpi: GICR_PENDBASER 40000000 written, reads 0\b",
+                r'refused GITS_CBASER 8000000040000000: ITS command queue 40000000\+1000',
+                r"lpi: GITS_CBASER 8000000040000000 written, reads 0\b",
+                line, r'cell "inmate-demo" CPU 1: refused device access .*CPU parked, cell failed']
+        missing = [w for w in want if not re.search(w, text)]
+        check(not missing, "insist=%s: PROPBASER, PENDBASER and GITS_CBASER at the root's RAM "
+              "refused and reported, not written; enabling %s on them fails the cell"
+              % (insist, "LPIs" if insist == "lpi" else "the ITS"),
+              "missing: %s\n%s" % (missing, text[-2000:]))
+        lst = b.run("cellctl cell list")
+        check(re.search(r"^\s*\d+\s+inmate-demo\s+failed\s", lst, re.M) is not None,
+              "  ... the cell is listed failed", lst)
+        rc, out = b.run_rc("cellctl cell destroy inmate-demo", timeout=60)
+        out = b.run("cat /sys/devices/system/cpu/online %s/mem_pool_used; ping -c 3 -W 2 %s "
+                    ">/dev/null && echo PING-OK; dmesg | grep -cE '%s' || true"
+                    % (SYSFS, ROOT_IP, OOPS), timeout=60)
+        check(rc == 0 and out.split("\n") == ["0-3", pool, "PING-OK", "0"],
+              "  ... destroyed: the root unharmed (all CPUs, pool at baseline, NIC answers, "
+              "dmesg clean)", out)
+
+
+def guest_flow(b, state, bad, tests):
     for ko in state["kmod"]:
         b.run("insmod /lib/modules/libcell/" + ko, timeout=30)
     guest_refusals(b, bad)
@@ -230,41 +469,47 @@ def guest_flow(b, state, bad):
     check(b.run("ls /sys/bus/pci/devices 2>/dev/null | wc -l") == "0",
           "S1: the host Linux has no PCI device (the root complex went to the inmate tree)")
 
-    rc, out = b.run_rc("cellctl enable /etc/libcell/isolated/root.cell", timeout=90)
-    if not check(rc == 0, "S5: cellctl enable root.cell (isolate-nic's root configuration)", out):
-        return
-    lst = b.run("cellctl cell list")
-    check(re.search(r"^\s*0\s+\S+\s+running\s+0-3\s*$", lst, re.M) is not None,
-          "the root cell runs on CPUs 0-3", lst)
     # The root keeps its own NIC: a virtio-mmio device the handoff left alone.
     nic = b.run("for n in /sys/class/net/eth*; do echo ${n##*/} $(basename $(readlink $n/device/driver)); done")
     m = re.search(r"^(eth\d) virtio_net$", nic, re.M)
     if check(m is not None, "the root keeps its virtio NIC", nic):
-        b.run("ip addr add 192.0.2.1/24 dev %s && ip link set %s up && ip link set lo up"
-              % (m[1], m[1]))
-        out = b.run("ping -c 50 -A -W 2 192.0.2.1 | tail -n 2", timeout=60)
-        check(re.search(r"50 packets transmitted, 50 (packets )?received", out) is not None,
-              "the root Linux answers 50 pings on its NIC's address under the hypervisor", out)
-
-    name = inmate_linux(b)
-    if not name:
+        b.run("ip addr add %s/24 dev %s && ip link set %s up && ip link set lo up"
+              % (ROOT_IP, m[1], m[1]))
+    if tests:
+        run_undo(b)
+    res = inmate_linux(b)
+    if not res:
         return
-    out = b.run("cat /sys/devices/jailhouse/enabled; ping -c 3 -W 2 192.0.2.1 >/dev/null &&"
-                " echo PING-OK; dmesg | grep -cE 'Oops|BUG:|Internal error|WARNING:|"
-                "Unable to handle' || true", timeout=60)
+    name, cpus = res
+    lst = b.run("cellctl cell list")
+    check(re.search(r"^\s*0\s+\S+\s+running\s+0-1\s*$", lst, re.M) is not None,
+          "the root cell keeps CPUs 0-1", lst)
+    out = b.run("ping -c 50 -A -W 2 %s | tail -n 2" % ROOT_IP, timeout=60)
+    check(re.search(r"50 packets transmitted, 50 (packets )?received", out) is not None,
+          "the root Linux answers 50 pings on its NIC's address under the hypervisor", out)
+    out = b.run("cat %s/enabled; ping -c 3 -W 2 %s >/dev/null && echo PING-OK;"
+                " dmesg | grep -cE '%s' || true" % (SYSFS, ROOT_IP, OOPS), timeout=60)
     check(out.split("\n") == ["1", "PING-OK", "0"],
           "the root Linux unharmed beside the running inmate (hypervisor enabled, NIC answers, "
           "dmesg clean)", out)
+    pool = None
+    if tests:
+        run_refusals(b, name)
+        pool = cycles(b, name)
     rc, out = b.run_rc("cellctl cell destroy " + name, timeout=90)
     check(rc == 0 and name not in b.run("cellctl cell list"),
           "cell destroy %s: the running inmate stopped and gone" % name, out)
-    out = b.run("cat /sys/devices/system/cpu/online; ping -c 3 -W 2 192.0.2.1 >/dev/null &&"
-                " echo PING-OK; dmesg | grep -cE 'Oops|BUG:|Internal error|WARNING:|"
-                "Unable to handle' || true", timeout=60)
-    check(out.split("\n") == ["0-3", "PING-OK", "0"],
-          "Linux unharmed, all CPUs online again, NIC answers, dmesg clean", out)
+    out = b.run("cat /sys/devices/system/cpu/online %s/mem_pool_used; ping -c 3 -W 2 %s "
+                ">/dev/null && echo PING-OK; dmesg | grep -cE '%s' || true"
+                % (SYSFS, ROOT_IP, OOPS), timeout=60).split("\n")
+    pool = pool or out[1]
+    check(out == ["0-3", pool, "PING-OK", "0"],
+          "Linux unharmed, all CPUs online again, pool at baseline (%s pages), NIC answers, "
+          "dmesg clean" % pool, "\n".join(out))
+    if tests:
+        gic_refusals(b, pool)
     rc, out = b.run_rc("cellctl disable", timeout=90)
-    check(rc == 0 and b.run("cat /sys/devices/jailhouse/enabled") == "0",
+    check(rc == 0 and b.run("cat %s/enabled" % SYSFS) == "0",
           "cellctl disable hands the machine back to Linux", out)
 
 
@@ -290,14 +535,18 @@ def main():
     if not outputs:
         return 1
     # The refusals are tests, not part of the main job's S5.
-    bad = bad_grants(build, outputs, work) if a.fixtures else {}
+    bad = bad_grants(src, build, outputs, work) if a.fixtures else {}
+    if a.fixtures:
+        bad["off.Image"] = os.path.join(work, "off.Image")
+        with open(bad["off.Image"], "wb") as f:
+            f.write(OFF_IMAGE)
     initrd = overlay_initrd(state, outputs, work, bad)
     log = os.path.join(work, "console.log")
     print("console log: " + log, flush=True)
     try:
         with Board(initrd, log=log, qemu_extra=["-dtb", os.path.join(outputs, "host.dtb")]) as b:
             check(True, "the board boots the handed-off host.dtb (%.1f s)" % b.boot_seconds)
-            guest_flow(b, state, bad)
+            guest_flow(b, state, bad, bool(a.fixtures))
     except BoardError as e:
         check(False, "board run", str(e))
     return 1 if failures else 0

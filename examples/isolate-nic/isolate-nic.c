@@ -13,6 +13,9 @@
  *   plus   ITS frame and bridge windows moved from root to inmate, INTx SPIs
  *          granted, identity-mapped inmate RAM required, the checker run.
  *
+ *   S5     with --run, on the target: enable, create, boot Linux in the
+ *          inmate from the files just written (s5.c).
+ *
  * Outputs (host.dtb, inmate.dtb, root.cell, inmate.cell, report.json) are
  * written atomically; inputs are never modified. Running the tool on its own
  * outputs succeeds and reproduces them byte for byte.
@@ -30,6 +33,8 @@
 
 #include <libcell/cell.h>
 
+#include "s5.h"
+
 #define MAX_DTB		(64u << 20)
 #define MAX_HOSTS	16
 #define PAGE		0x1000ull
@@ -41,8 +46,9 @@ struct opts {
 	const char *host_dtb, *inmate_dtb, *root_cfg, *inmate_cfg, *out_dir;
 	const char *pcie[MAX_HOSTS];
 	size_t npcie;
-	bool dry_run, json, precise_gicr;
+	bool dry_run, json, precise_gicr, run;
 	uint32_t handoff_flags;	/* CELL_HANDOFF_* policies */
+	const char *kernel, *initrd, *cmdline;	/* --run */
 };
 
 struct run {
@@ -72,7 +78,8 @@ static void die_usage(const char *msg)
 		"usage: isolate-nic --host-dtb H.dtb --inmate-dtb I.dtb --root-config R.cell\n"
 		"                   --inmate-config C.cell [--pcie PATH]... --out-dir DIR\n"
 		"                   [--dry-run] [--json] [--precise-gicr]\n"
-		"                   [--drop-unresolved] [--keep-shared-its] [--disable-host]\n");
+		"                   [--drop-unresolved] [--keep-shared-its] [--disable-host]\n"
+		"                   [--run --kernel IMAGE [--initrd FILE] [--cmdline TEXT]]\n");
 	exit(2);
 }
 
@@ -557,6 +564,30 @@ static void s5_commands(struct run *r)
 	json_object_set_new(r->report, "s5_commands", cmds);
 }
 
+/* S5 from the outputs just written: the bridges are what left the host. */
+static int run_s5(struct run *r)
+{
+	static struct cell_pci_host h[MAX_HOSTS];
+	const char *moved[MAX_HOSTS];
+	struct s5_opts o = { 0 };
+	size_t i;
+
+	for (i = 0; i < r->nsel; i++) {
+		cell_pci_host_get(r->pci, r->sel[i], &h[i]);
+		moved[i] = h[i].path;
+	}
+	o.out_dir = r->o.out_dir;
+	o.kernel = r->o.kernel;
+	o.initrd = r->o.initrd;
+	o.cmdline = r->o.cmdline;
+	o.moved = moved;
+	o.nmoved = r->nsel;
+	o.dry_run = r->o.dry_run;
+	/* --json keeps stdout for the report */
+	o.progress = r->o.json ? stderr : stdout;
+	return s5_run(r->ctx, &o);
+}
+
 static int parse(int argc, char **argv, struct opts *o)
 {
 	static const struct option lo[] = {
@@ -572,6 +603,10 @@ static int parse(int argc, char **argv, struct opts *o)
 		{ "drop-unresolved", no_argument, NULL, 'D' },
 		{ "keep-shared-its", no_argument, NULL, 'K' },
 		{ "disable-host", no_argument, NULL, 'S' },
+		{ "run", no_argument, NULL, 'r' },
+		{ "kernel", required_argument, NULL, 'k' },
+		{ "initrd", required_argument, NULL, 'i' },
+		{ "cmdline", required_argument, NULL, 'c' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -591,6 +626,10 @@ static int parse(int argc, char **argv, struct opts *o)
 		case 'D': o->handoff_flags |= CELL_HANDOFF_DROP_UNRESOLVED; break;
 		case 'K': o->handoff_flags |= CELL_HANDOFF_KEEP_SHARED_ITS; break;
 		case 'S': o->handoff_flags |= CELL_HANDOFF_DISABLE_HOST; break;
+		case 'r': o->run = true; break;
+		case 'k': o->kernel = optarg; break;
+		case 'i': o->initrd = optarg; break;
+		case 'c': o->cmdline = optarg; break;
 		case 'p':
 			if (o->npcie == MAX_HOSTS)
 				die_usage("too many --pcie paths");
@@ -608,6 +647,10 @@ static int parse(int argc, char **argv, struct opts *o)
 	if (!o->host_dtb || !o->inmate_dtb || !o->root_cfg || !o->inmate_cfg ||
 	    (!o->out_dir && !o->dry_run))
 		die_usage("--host-dtb, --inmate-dtb, --root-config, --inmate-config and --out-dir are required");
+	if (o->run != !!o->kernel || (!o->run && (o->initrd || o->cmdline)))
+		die_usage("--run needs --kernel; --kernel, --initrd and --cmdline need --run");
+	if (o->run && !o->out_dir)
+		die_usage("--run needs --out-dir (S5 runs from the files S1-S4 write)");
 	return 0;
 }
 
@@ -736,6 +779,8 @@ int main(int argc, char **argv)
 		print_text_report(&r);
 	}
 	ret = r.o.dry_run ? 0 : write_outputs(&r);
+	if (!ret && r.o.run)
+		ret = run_s5(&r);
 out:
 	json_decref(r.report);
 	cell_handoff_free(r.handoff);

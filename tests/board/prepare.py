@@ -5,7 +5,7 @@
 usage: prepare.py --src SRC --out OUT [--native-build DIR]
 
 1. tests/board/setup.sh (Debian packages into the cache; 77 = skip).
-2. arm64 CMake build of cellctl (static) in OUT/arm64 with
+2. arm64 CMake build of cellctl and isolate-nic (static) in OUT/arm64 with
    cmake/toolchain-aarch64-linux-gnu.cmake.
 3. The kernel module, when SRC/kmod has a Kbuild or Makefile: kmod/ and
    include/ are copied to OUT/ktree (Kbuild writes its objects next to the
@@ -80,12 +80,14 @@ def cross_build(src, out, env):
          "-DCELL_DOCS=OFF", "-DCMAKE_BUILD_TYPE="])
     # Only what the board needs (host-side steps such as encoding the
     # example configs cannot run an arm64 cellctl).
-    run(["cmake", "--build", b, "-j2", "--target", "cellctl"])
+    run(["cmake", "--build", b, "-j2", "--target", "cellctl", "isolate-nic"])
     cellctl = os.path.join(b, "tools", "cellctl", "cellctl")
-    if not os.path.exists(cellctl):
-        log("cross build produced no %s" % cellctl)
-        raise SystemExit(1)
-    return b, cellctl
+    isolate_nic = os.path.join(b, "examples", "isolate-nic", "isolate-nic")
+    for path in (cellctl, isolate_nic):
+        if not os.path.exists(path):
+            log("cross build produced no %s" % path)
+            raise SystemExit(1)
+    return b, cellctl, isolate_nic
 
 
 def build_kmod(src, out, env):
@@ -208,6 +210,10 @@ def build_linux_inmate(src, out, env):
     a = initramfs.Archive()
     a.add_file("bin/busybox", env["BUSYBOX"], 0o755)
     a.add_file("init", os.path.join(HERE, "inmate-init"), 0o755)
+    # the NIC the inmate gets with the PCIe root complex (libcell.nic=)
+    e1000e = "drivers/net/ethernet/intel/e1000e/e1000e.ko"
+    a.add_file("lib/modules/" + os.path.basename(e1000e),
+               os.path.join(env["MODULES"], "kernel", e1000e), 0o644)
     initrd = os.path.join(d, "initrd.cpio.gz")
     a.write(initrd)
     return {"Image": env["IMAGE"], "linux-inmate.dtb": dtb, "initrd.cpio.gz": initrd,
@@ -263,8 +269,8 @@ def main():
     env = load_env()
     write_state(out, {"error": "prepare did not finish"})
 
-    arm64, cellctl = cross_build(src, out, env)
-    log("cellctl (arm64): %s" % cellctl)
+    arm64, cellctl, isolate_nic = cross_build(src, out, env)
+    log("cellctl, isolate-nic (arm64): %s, %s" % (cellctl, isolate_nic))
     kos, kmod_note = build_kmod(src, out, env)
     log("kmod: %s" % (", ".join(kos) if kos else kmod_note))
     hv = find_hv_image(out, native)
@@ -275,6 +281,7 @@ def main():
     inmates = find_inmates(out, native)
     log("inmates: %s" % (", ".join(sorted(inmates)) or "none built"))
     helpers = build_helpers(src, out, env)
+    helpers["isolate-nic"] = isolate_nic
     linux = build_linux_inmate(src, out, env)
     log("Linux inmate: %s" % ", ".join(sorted(linux)))
     initrd = build_initrd(out, env, cellctl, kos, hv, configs, helpers, inmates, linux)

@@ -12,6 +12,7 @@ import argparse
 import hashlib
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -100,6 +101,18 @@ def flow_checks(t: Tools, tag: str, host: Path, inmate: Path, root: Path, cell: 
     p = t.isolate_nic(host, inmate, root, cell, dry, "--dry-run")
     check(f"{tag}: dry run succeeds", p.returncode == 0, p.stderr)
     check(f"{tag}: dry run writes nothing", not dry.exists())
+
+    p = t.isolate_nic(host, inmate, root, cell, dry, "--dry-run", "--run", "--kernel", "Image",
+                      "--initrd", "initrd", "--cmdline", "console=x")
+    steps = re.findall(r"^isolate-nic: S5 (\S+)\s+planned", p.stdout, re.M)
+    check(f"{tag}: --dry-run --run prints the S5 plan and runs nothing",
+          p.returncode == 0 and steps == ["preflight", "prepare", "enable", "create", "boot",
+                                          "running"] and not dry.exists(), p.stdout + p.stderr)
+    for args, why in ((["--run"], "--run needs --kernel"),
+                      (["--kernel", "Image"], "--kernel, --initrd and --cmdline need --run")):
+        p = t.isolate_nic(host, inmate, root, cell, dry, *args)
+        check(f"{tag}: {' '.join(args)} alone is a usage error",
+              p.returncode == 2 and why in p.stderr and not dry.exists(), p.stderr)
 
     out = work / f"{tag}-out"
     p = t.isolate_nic(host, inmate, root, cell, out)
