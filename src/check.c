@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include <libcell/check.h>
+#include <libcell/gic.h>
 
 #include "internal.h"
 
@@ -130,6 +131,18 @@ static bool wraps(uint64_t start, uint64_t size)
 }
 
 /* A region takes part in address comparisons only with a sane extent. */
+/* All-zero entries are unused slots (upstream configs carry them). */
+static bool mem_unused(const struct cell_memory *m)
+{
+	return !(m->phys_start | m->virt_start | m->size | m->flags);
+}
+
+static bool irqchip_unused(const struct cell_irqchip *c)
+{
+	return !(c->address | c->id | c->pin_base | c->pin_bitmap[0] |
+		 c->pin_bitmap[1] | c->pin_bitmap[2] | c->pin_bitmap[3]);
+}
+
 static bool has_extent(const struct cell_memory *m)
 {
 	return m->size && !wraps(m->phys_start, m->size) &&
@@ -487,10 +500,16 @@ static void check_regions(struct state *st, const struct view *v,
 		const struct cell_memory *m = &v->mem[i];
 		bool comm = m->flags & CELL_MEM_COMM_REGION;
 
+		if (mem_unused(m)) {
+			add(st, v, CELL_SEVERITY_INFO, CELL_CHECK_UNUSED_SLOT, "region",
+			    (int32_t)i, "all zero: an unused slot, ignored");
+			continue;
+		}
 		if (!m->size) {
 			add(st, v, CELL_SEVERITY_ERROR, CELL_CHECK_MEM_ZERO_SIZE, "region",
-			    (int32_t)i, "size 0 (phys 0x%" PRIx64 ", guest 0x%" PRIx64 ")",
-			    m->phys_start, m->virt_start);
+			    (int32_t)i, "size 0 but phys 0x%" PRIx64 ", guest 0x%" PRIx64
+			    ", flags 0x%" PRIx64 " (only an all-zero region is an unused slot)",
+			    m->phys_start, m->virt_start, m->flags);
 			continue;
 		}
 		if ((!comm && wraps(m->phys_start, m->size)) ||
@@ -535,6 +554,11 @@ static void check_irqchips(struct state *st, const struct view *v,
 	for (uint32_t i = 0; i < v->nchip; i++) {
 		const struct cell_irqchip *c = &v->chip[i];
 
+		if (irqchip_unused(c)) {
+			add(st, v, CELL_SEVERITY_INFO, CELL_CHECK_UNUSED_SLOT, "irqchip",
+			    (int32_t)i, "all zero: an unused slot, ignored");
+			continue;
+		}
 		if (c->pin_base % 32)
 			add(st, v, CELL_SEVERITY_ERROR, CELL_CHECK_IRQCHIP_BASE, "irqchip",
 			    (int32_t)i, "pin_base %" PRIu32 " is not a multiple of 32",
@@ -954,13 +978,48 @@ int cell_check_config(const cell_config *cfg, cell_findings **out)
 	return 0;
 }
 
-int cell_check_set(const cell_config *system, const cell_config *const *cells,
-		   size_t ncells, cell_findings **out)
+/*
+ * Every ITS the device tree enables is driven by the root's Linux: the root
+ * must map its control frame, or Linux's next ITS command faults. Errors
+ * come back with cell_gic_discover()'s message in @ctx.
+ */
+static int check_dt_its(struct state *st, const struct view *root, cell_ctx *ctx,
+			const void *fdt, size_t size)
+{
+	cell_gic_list *gl = NULL;
+	struct cell_gic gic;
+	struct cell_gic_its its;
+	int err = cell_gic_discover(ctx, fdt, size, &gl);
+
+	for (size_t g = 0; !err && g < cell_gic_count(gl); g++) {
+		err = cell_gic_get(gl, g, &gic);
+		for (size_t k = 0; !err && k < gic.its_count; k++) {
+			err = cell_gic_its_get(gl, g, k, &its);
+			if (err || !gic.enabled || !its.enabled || !its.frame.size)
+				continue;
+			if (wraps(its.frame.base, its.frame.size) ||
+			    root_maps(root, its.frame.base,
+				      its.frame.base + its.frame.size - 1, true) >= 0)
+				continue;
+			add(st, root, CELL_SEVERITY_WARNING, CELL_CHECK_ITS_NOT_MAPPED, NULL,
+			    CELL_CHECK_NO_INDEX, "the device tree enables the ITS %s "
+			    RANGE ", but no root region maps it: the root's Linux drives "
+			    "it, and its next ITS command after enable faults", its.path,
+			    its.frame.base, its.frame.base + its.frame.size - 1);
+		}
+	}
+	cell_gic_list_free(gl);
+	return err;
+}
+
+static int check_set(const cell_config *system, const cell_config *const *cells,
+		     size_t ncells, const void *fdt, size_t fdt_size,
+		     cell_findings **out)
 {
 	struct state st = { 0 };
 	struct sysinfo si;
 	struct view root, *cv = NULL;
-	bool *use = NULL, sys_ok, arm;
+	bool *use = NULL, sys_ok, arm, dt_err = false;
 	size_t loaded = 0;
 	int err;
 
@@ -1014,6 +1073,13 @@ int cell_check_set(const cell_config *system, const cell_config *const *cells,
 	check_shared_irqs(&st, cv, use, ncells, arm);
 	check_shared_pci(&st, cv, use, ncells);
 	err = st.err;
+	if (!err && fdt) {
+		err = check_dt_its(&st, &root, cell_config_ctx(system), fdt, fdt_size);
+		if (err) {
+			dt_err = true;
+			goto out;
+		}
+	}
 out:
 	view_free(&root);
 	for (size_t i = 0; cv && i < ncells; i++)
@@ -1022,11 +1088,29 @@ out:
 	free(use);
 	if (err) {
 		cell_findings_free(st.f);
+		if (dt_err)
+			return err;
 		return cell__err(cell_config_ctx(system), err, "check of \"%s\": %s",
 				 cell_config_name(system), cell_strerror(err));
 	}
 	*out = st.f;
 	return 0;
+}
+
+int cell_check_set(const cell_config *system, const cell_config *const *cells,
+		   size_t ncells, cell_findings **out)
+{
+	return check_set(system, cells, ncells, NULL, 0, out);
+}
+
+int cell_check_set_dt(const cell_config *system, const cell_config *const *cells,
+		      size_t ncells, const void *fdt, size_t fdt_size,
+		      cell_findings **out)
+{
+	if (!fdt)
+		return system ? cell__err(cell_config_ctx(system), -EINVAL,
+					  "check: no device tree") : -EINVAL;
+	return check_set(system, cells, ncells, fdt, fdt_size, out);
 }
 
 void cell_findings_free(cell_findings *f)
@@ -1085,6 +1169,8 @@ const char *cell_check_code_name(uint32_t code)
 		[CELL_CHECK_CELL_NO_CPU] = "CELL_NO_CPU",
 		[CELL_CHECK_PCI_SHARED] = "PCI_SHARED",
 		[CELL_CHECK_GICR_OWN_FRAMES] = "GICR_OWN_FRAMES",
+		[CELL_CHECK_UNUSED_SLOT] = "UNUSED_SLOT",
+		[CELL_CHECK_ITS_NOT_MAPPED] = "ITS_NOT_MAPPED",
 	};
 
 	if (code >= sizeof(names) / sizeof(names[0]) || !names[code])

@@ -55,6 +55,8 @@ CELL_BEGIN_DECL
 #define CELL_CHECK_CELL_NO_CPU		22u /**< non-root cell without any CPU (warning) */
 #define CELL_CHECK_PCI_SHARED		23u /**< physical PCI function in two non-root cells */
 #define CELL_CHECK_GICR_OWN_FRAMES	24u /**< cell maps exactly its own CPUs' GICR frames (info) */
+#define CELL_CHECK_UNUSED_SLOT		25u /**< all-zero region or irqchip entry, ignored (info) */
+#define CELL_CHECK_ITS_NOT_MAPPED	26u /**< an ITS the root's Linux uses is not mapped in the root (warning) */
 /** @} */
 
 /** Cell index of a finding about the system configuration / root cell. */
@@ -109,6 +111,29 @@ CELL_API int cell_check_config(const cell_config *cfg, cell_findings **out);
 CELL_API int cell_check_set(const cell_config *system,
 			    const cell_config *const *cells, size_t ncells,
 			    cell_findings **out);
+
+/**
+ * @brief cell_check_set(), plus the rules that need the device tree the
+ *        root cell's Linux runs with (on the target: /sys/firmware/fdt).
+ *
+ * Adds CELL_CHECK_ITS_NOT_MAPPED (warning, cell CELL_CHECK_ROOT, entry
+ * CELL_CHECK_NO_INDEX) for every enabled "arm,gic-v3-its" node whose control
+ * frame no root memory region covers: Linux drives that ITS, and its next
+ * command after enable faults.
+ * @param system the system configuration.
+ * @param cells  @p ncells non-root cell configurations (may be NULL if 0).
+ * @param ncells number of entries of @p cells.
+ * @param fdt    the device tree blob; only read.
+ * @param fdt_size bytes at @p fdt.
+ * @param[out] out the findings; free with cell_findings_free().
+ * @return 0; -EINVAL as cell_check_set() or for a NULL @p fdt; the errors of
+ *         cell_gic_discover() for a malformed tree (message in the system
+ *         configuration's context); -ENOMEM.
+ */
+CELL_API int cell_check_set_dt(const cell_config *system,
+			       const cell_config *const *cells, size_t ncells,
+			       const void *fdt, size_t fdt_size,
+			       cell_findings **out);
 
 /** @brief Destroy a findings list. NULL is a no-op.
  *  @param f the list. */

@@ -3,8 +3,10 @@
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
+#include <libfdt.h>
 
 #include "check_set.h"
 
@@ -101,4 +103,47 @@ void check_set_free(struct check_set *s)
 	for (int i = 0; i < NCELLS; i++)
 		cell_config_free(s->cells[i]);
 	memset(s, 0, sizeof(*s));
+}
+
+static void reg(void *fdt, uint64_t base, uint64_t size)
+{
+	fdt64_t r[2] = { cpu_to_fdt64(base), cpu_to_fdt64(size) };
+
+	assert_int_equal(fdt_property(fdt, "reg", r, sizeof(r)), 0);
+}
+
+void *check_set_dtb(const char *its_status, size_t *size)
+{
+	const int room = 4096;
+	void *fdt = malloc(room);
+	fdt64_t gic_reg[4] = { cpu_to_fdt64(0x08000000), cpu_to_fdt64(0x10000),
+			       cpu_to_fdt64(0x080a0000), cpu_to_fdt64(0xf60000) };
+
+	assert_non_null(fdt);
+	assert_int_equal(fdt_create(fdt, room), 0);
+	assert_int_equal(fdt_finish_reservemap(fdt), 0);
+	assert_int_equal(fdt_begin_node(fdt, ""), 0);
+	assert_int_equal(fdt_property_u32(fdt, "#address-cells", 2), 0);
+	assert_int_equal(fdt_property_u32(fdt, "#size-cells", 2), 0);
+	assert_int_equal(fdt_begin_node(fdt, "intc@8000000"), 0);
+	assert_int_equal(fdt_property_string(fdt, "compatible", "arm,gic-v3"), 0);
+	assert_int_equal(fdt_property(fdt, "reg", gic_reg, sizeof(gic_reg)), 0);
+	assert_int_equal(fdt_property(fdt, "interrupt-controller", NULL, 0), 0);
+	assert_int_equal(fdt_property_u32(fdt, "#interrupt-cells", 3), 0);
+	assert_int_equal(fdt_property_u32(fdt, "#address-cells", 2), 0);
+	assert_int_equal(fdt_property_u32(fdt, "#size-cells", 2), 0);
+	assert_int_equal(fdt_property(fdt, "ranges", NULL, 0), 0);
+	assert_int_equal(fdt_begin_node(fdt, "its@8080000"), 0);
+	assert_int_equal(fdt_property_string(fdt, "compatible", "arm,gic-v3-its"), 0);
+	assert_int_equal(fdt_property(fdt, "msi-controller", NULL, 0), 0);
+	assert_int_equal(fdt_property_u32(fdt, "#msi-cells", 1), 0);
+	reg(fdt, CHECK_ITS_BASE, CHECK_ITS_SIZE);
+	if (its_status)
+		assert_int_equal(fdt_property_string(fdt, "status", its_status), 0);
+	assert_int_equal(fdt_end_node(fdt), 0);
+	assert_int_equal(fdt_end_node(fdt), 0);
+	assert_int_equal(fdt_end_node(fdt), 0);
+	assert_int_equal(fdt_finish(fdt), 0);
+	*size = fdt_totalsize(fdt);
+	return fdt;
 }

@@ -41,4 +41,15 @@ struct check_set {
 void check_set_build(cell_ctx *ctx, struct check_set *s);
 void check_set_free(struct check_set *s);
 
+/* The ITS of the set's machine (QEMU virt), not mapped by the set's root. */
+#define CHECK_ITS_BASE	0x08080000u
+#define CHECK_ITS_SIZE	0x20000u
+
+/*
+ * The device tree of the set's machine: the GICv3 at the set's GICD/GICR
+ * and its ITS, with the ITS's status given (NULL: no status property).
+ * Returns a malloc'ed blob of *size bytes.
+ */
+void *check_set_dtb(const char *its_status, size_t *size);
+
 #endif

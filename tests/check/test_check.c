@@ -308,7 +308,67 @@ static void test_check__zero_size(void **state)
 	mem_get(GIC(f), GIC_RAM, &m);
 	m.size = 0;
 	mem_set(GIC(f), GIC_RAM, &m);
+	assert_non_null(strstr(expect(f, CELL_CHECK_MEM_ZERO_SIZE, CELL_GIC, GIC_RAM),
+			       "only an all-zero region is an unused slot"));
+	/* Flags alone are enough to make it a mistake, not a slot. */
+	memset(&m, 0, sizeof(m));
+	m.flags = CELL_MEM_READ;
+	mem_set(GIC(f), GIC_RAM, &m);
 	expect(f, CELL_CHECK_MEM_ZERO_SIZE, CELL_GIC, GIC_RAM);
+}
+
+/*
+ * Upstream's configs carry all-zero regions (inside the shared-memory
+ * network block) and all-zero irqchip entries: unused slots, an info each,
+ * and no rule trips on them or on the indices that move past them.
+ */
+static void test_check__unused_slots(void **state)
+{
+	struct fixture *f = *state;
+	const struct cell_memory zm = { 0 };
+	const struct cell_irqchip zc = { 0 };
+	cell_config *cfgs[] = { f->s.sys, LINUX(f), GIC(f) };
+	const int32_t cell[] = { CELL_CHECK_ROOT, CELL_LINUX, CELL_GIC };
+	cell_findings *fl;
+	struct cell_finding fd;
+	size_t i, slots = 0;
+
+	for (i = 0; i < 3; i++) {
+		assert_int_equal(cell_config_memory_insert(cfgs[i], 1, &zm), 0);
+		assert_int_equal(cell_config_irqchip_insert(cfgs[i],
+				 (uint32_t)cell_config_irqchip_count(cfgs[i]), &zc), 0);
+	}
+	fl = run(f);
+	if (cell_findings_errors(fl) || count_severity(fl, CELL_SEVERITY_WARNING))
+		dump(fl);
+	assert_int_equal(cell_findings_errors(fl), 0);
+	assert_int_equal(count_severity(fl, CELL_SEVERITY_WARNING), 0);
+	for (i = 0; i < 3; i++) {
+		int chips = cell_config_irqchip_count(cfgs[i]);
+
+		assert_true(find(fl, CELL_SEVERITY_INFO, CELL_CHECK_UNUSED_SLOT, cell[i], 1) >= 0);
+		assert_true(find(fl, CELL_SEVERITY_INFO, CELL_CHECK_UNUSED_SLOT, cell[i],
+				 chips - 1) >= 0);
+	}
+	for (i = 0; i < cell_findings_count(fl); i++) {
+		assert_int_equal(cell_findings_get(fl, i, &fd), 0);
+		if (fd.code != CELL_CHECK_UNUSED_SLOT)
+			continue;
+		slots++;
+		assert_non_null(strstr(fd.message, "all zero: an unused slot, ignored"));
+	}
+	assert_int_equal(slots, 6);
+	cell_findings_free(fl);
+}
+
+/* An irqchip entry is unused only when all of it is zero. */
+static void test_check__irqchip_pins_without_address(void **state)
+{
+	struct fixture *f = *state;
+	struct cell_irqchip c = { .pin_base = 32, .pin_bitmap = { 0, 0, 0, 1u << 31 } };
+
+	assert_int_equal(cell_config_irqchip_insert(GIC(f), 0, &c), 0);
+	expect(f, CELL_CHECK_IRQCHIP_NOT_GICD, CELL_GIC, 0);
 }
 
 static void test_check__wrap(void **state)
@@ -509,6 +569,96 @@ static void test_check__irqchip_not_gicd(void **state)
 
 	irq_update(GIC(f), 0, 0x08010000, 32, 0, 0);
 	expect(f, CELL_CHECK_IRQCHIP_NOT_GICD, CELL_GIC, 0);
+}
+
+/* ---- against the root's device tree ---- */
+
+static cell_findings *run_dt(struct fixture *f, const void *fdt, size_t size)
+{
+	cell_findings *fl = NULL;
+
+	assert_int_equal(cell_check_set_dt(f->s.sys, (const cell_config *const *)f->s.cells,
+					   NCELLS, fdt, size, &fl), 0);
+	assert_non_null(fl);
+	return fl;
+}
+
+/* An ITS Linux drives must be mapped in the root: a warning otherwise. */
+static void test_check__its_not_mapped(void **state)
+{
+	struct fixture *f = *state;
+	size_t size;
+	void *fdt = check_set_dtb(NULL, &size);
+	cell_findings *fl = run_dt(f, fdt, size);
+	struct cell_finding fd;
+	long at = find(fl, CELL_SEVERITY_WARNING, CELL_CHECK_ITS_NOT_MAPPED,
+		       CELL_CHECK_ROOT, CELL_CHECK_NO_INDEX);
+
+	if (at < 0)
+		dump(fl);
+	assert_true(at >= 0);
+	assert_int_equal(cell_findings_errors(fl), 0);
+	assert_int_equal(count_severity(fl, CELL_SEVERITY_WARNING), 1);
+	assert_int_equal(cell_findings_get(fl, (size_t)at, &fd), 0);
+	assert_non_null(strstr(fd.message, "/intc@8000000/its@8080000 [0x8080000-0x809ffff]"));
+	cell_findings_free(fl);
+	/* without the tree, the same set has nothing to say about it */
+	fl = run(f);
+	assert_true(find(fl, CELL_SEVERITY_WARNING, CELL_CHECK_ITS_NOT_MAPPED,
+			 CELL_CHECK_ROOT, CELL_CHECK_NO_INDEX) < 0);
+	cell_findings_free(fl);
+	free(fdt);
+}
+
+static void test_check__its_mapped_or_disabled(void **state)
+{
+	struct fixture *f = *state;
+	size_t size;
+	void *fdt = check_set_dtb("disabled", &size);
+	cell_findings *fl = run_dt(f, fdt, size);
+
+	assert_int_equal(count_severity(fl, CELL_SEVERITY_WARNING), 0);
+	cell_findings_free(fl);
+	free(fdt);
+
+	/* a region that covers part of the frame is not enough */
+	fdt = check_set_dtb("okay", &size);
+	mem_add(f->s.sys, CHECK_ITS_BASE, CHECK_ITS_BASE, CHECK_ITS_SIZE / 2, RWIO);
+	fl = run_dt(f, fdt, size);
+	assert_int_equal(count_severity(fl, CELL_SEVERITY_WARNING), 1);
+	cell_findings_free(fl);
+	assert_int_equal(cell_config_memory_remove(f->s.sys,
+			 (uint32_t)cell_config_memory_count(f->s.sys) - 1), 0);
+
+	mem_add(f->s.sys, CHECK_ITS_BASE, CHECK_ITS_BASE, CHECK_ITS_SIZE, RWIO);
+	fl = run_dt(f, fdt, size);
+	if (count_severity(fl, CELL_SEVERITY_WARNING) || cell_findings_errors(fl))
+		dump(fl);
+	assert_int_equal(count_severity(fl, CELL_SEVERITY_WARNING), 0);
+	assert_int_equal(cell_findings_errors(fl), 0);
+	cell_findings_free(fl);
+	free(fdt);
+}
+
+/* A broken tree fails the call with discovery's message, not a finding. */
+static void test_check__dt_errors(void **state)
+{
+	struct fixture *f = *state;
+	cell_findings *fl = NULL;
+	size_t size;
+	uint8_t *fdt = check_set_dtb(NULL, &size);
+	cell_ctx *ctx = cell_config_ctx(f->s.sys);
+
+	assert_int_equal(cell_check_set_dt(f->s.sys, (const cell_config *const *)f->s.cells,
+					   NCELLS, NULL, 0, &fl), -EINVAL);
+	assert_null(fl);
+	assert_non_null(strstr(cell_ctx_last_error(ctx), "no device tree"));
+	assert_int_equal(cell_check_set_dt(NULL, NULL, 0, fdt, size, &fl), -EINVAL);
+	assert_true(cell_check_set_dt(f->s.sys, (const cell_config *const *)f->s.cells,
+				      NCELLS, fdt, 16, &fl) < 0);
+	assert_null(fl);
+	assert_true(strlen(cell_ctx_last_error(ctx)) > 0);
+	free(fdt);
 }
 
 /* ---- DMA without IOMMU ---- */
@@ -902,6 +1052,8 @@ int main(void)
 		T(unaligned_virt),
 		T(subpage_io_is_info),
 		T(zero_size),
+		T(unused_slots),
+		T(irqchip_pins_without_address),
 		T(wrap),
 		T(top_of_address_space_is_fine),
 		T(hypervisor_in_root),
@@ -919,6 +1071,9 @@ int main(void)
 		T(irq_shared_other_base),
 		T(irqchip_base),
 		T(irqchip_not_gicd),
+		T(its_not_mapped),
+		T(its_mapped_or_disabled),
+		T(dt_errors),
 		T(dma_not_identity),
 		T(pci_shared),
 		T(gicd_in_cell),

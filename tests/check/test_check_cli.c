@@ -90,7 +90,16 @@ static int check(char **out, char **err, ...)
 }
 
 static char sys_cell[300], linux_cell[300], gic_cell[300], bad_cell[300],
-	    quote_cell[300], json_out[300];
+	    quote_cell[300], json_out[300], root_dtb[300], bad_dtb[300];
+
+static void write_file(const char *file, const void *data, size_t size)
+{
+	FILE *f = fopen(file, "wb");
+
+	assert_non_null(f);
+	assert_int_equal(fwrite(data, 1, size, f), size);
+	assert_int_equal(fclose(f), 0);
+}
 
 static void save(cell_config *cfg, const char *file)
 {
@@ -101,6 +110,8 @@ static int setup(void **state)
 {
 	struct check_set s;
 	cell_ctx *ctx;
+	size_t dtb_size;
+	void *dtb;
 
 	(void)state;
 	if (access(CELLCTL, X_OK)) {
@@ -116,6 +127,12 @@ static int setup(void **state)
 	path(bad_cell, sizeof(bad_cell), "gic-bad.cell");
 	path(quote_cell, sizeof(quote_cell), "gic-quote.cell");
 	path(json_out, sizeof(json_out), "report.json");
+	path(root_dtb, sizeof(root_dtb), "root.dtb");
+	path(bad_dtb, sizeof(bad_dtb), "bad.dtb");
+	dtb = check_set_dtb(NULL, &dtb_size);
+	write_file(root_dtb, dtb, dtb_size);
+	write_file(bad_dtb, dtb, 40);
+	free(dtb);
 	if (cell_ctx_new(&ctx))
 		return -1;
 	check_set_build(ctx, &s);
@@ -139,7 +156,7 @@ static int teardown(void **state)
 {
 	const char *names[] = { "system.cell", "linux-demo.cell", "gic-demo.cell",
 				"gic-bad.cell", "gic-quote.cell", "report.json",
-				"stdout", "stderr" };
+				"root.dtb", "bad.dtb", "stdout", "stderr" };
 	char p[300];
 
 	(void)state;
@@ -186,6 +203,26 @@ static void test_cli__broken_set(void **state)
 	/* The same file given as the system is a KIND error. */
 	assert_int_equal(check(&out, NULL, linux_cell, gic_cell, NULL), 1);
 	assert_non_null(strstr(out, "error KIND cell \"linux-demo\": a cell configuration"));
+}
+
+/* --dtb: the root's device tree enables an ITS the root does not map. */
+static void test_cli__dtb(void **state)
+{
+	char *out, *err;
+
+	(void)state;
+	assert_int_equal(check(&out, NULL, "--dtb", root_dtb, sys_cell, linux_cell,
+			       gic_cell, NULL), 0);
+	assert_non_null(strstr(out, "warning ITS_NOT_MAPPED cell \"qemu-arm64\": the device "
+			       "tree enables the ITS /intc@8000000/its@8080000 "
+			       "[0x8080000-0x809ffff], but no root region maps it"));
+	assert_non_null(strstr(out, "3 configurations checked: 0 errors, 1 warning, 2 infos\n"));
+	assert_int_equal(check(&out, NULL, sys_cell, "--dtb", root_dtb, NULL), 0);
+	assert_non_null(strstr(out, "1 configuration checked: 0 errors, 1 warning"));
+	assert_int_equal(check(NULL, &err, "--dtb", bad_dtb, sys_cell, NULL), 1);
+	assert_non_null(strstr(err, "bad.dtb"));
+	assert_int_equal(check(NULL, &err, sys_cell, "--dtb", NULL), 2);
+	assert_non_null(strstr(err, "--dtb needs a file"));
 }
 
 static void test_cli__usage(void **state)
@@ -261,6 +298,7 @@ int main(void)
 		cmocka_unit_test(test_cli__valid_set),
 		cmocka_unit_test(test_cli__one_file),
 		cmocka_unit_test(test_cli__broken_set),
+		cmocka_unit_test(test_cli__dtb),
 		cmocka_unit_test(test_cli__usage),
 		cmocka_unit_test(test_cli__unreadable),
 		cmocka_unit_test(test_cli__json),

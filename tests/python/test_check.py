@@ -61,3 +61,41 @@ def test_set_cpu_shared(ctx: libcell.Context) -> None:
 def test_code_names() -> None:
     assert libcell.check_code_name(libcell.CELL_CHECK_GICR_GRANT) == "GICR_GRANT"
     assert libcell.check_code_name(9999) == "UNKNOWN"
+
+
+def test_unused_slots_are_info(ctx: libcell.Context) -> None:
+    """All-zero regions and irqchip entries, as upstream's configs carry."""
+    root = make_system(ctx)
+    root.memory_regions.insert(1, libcell.Memory(0, 0, 0, 0))
+    root.irqchips.append(libcell.Irqchip())
+    cell = make_cell(ctx, "a", [2], 0x50000000)
+    cell.memory_regions.append(libcell.Memory(0, 0, 0, 0))
+    findings = libcell.check_set(root, [cell])
+    assert findings.ok and findings.codes().count("UNUSED_SLOT") == 3, findings
+    assert not [f for f in findings if f.severity == libcell.CELL_SEVERITY_WARNING]
+    cell.memory_regions[1] = libcell.Memory(0x51000000, 0, 0, RW)
+    assert "MEM_ZERO_SIZE" in libcell.check_set(root, [cell]).codes()
+
+
+def test_set_against_device_tree(ctx: libcell.Context) -> None:
+    """Every enabled ITS of the root's tree that the root does not map is
+    one ITS_NOT_MAPPED warning, naming the node."""
+    from dtutil import fixtures, need_fixtures
+    need_fixtures()
+    need_symbols("cell_check_set_dt")
+    root = make_system(ctx)
+    seen = 0
+    for dtb in fixtures():
+        data = dtb.read_bytes()
+        with libcell.gic_discover(ctx, dtb) as gics:
+            its = [i for k in range(len(gics)) if gics[k].enabled
+                   for i in gics.its(k) if i.enabled]
+        hits = [f for f in libcell.check_set(root, dtb=data)
+                if f.code == libcell.CELL_CHECK_ITS_NOT_MAPPED]
+        assert len(hits) == len(its), (dtb.name, hits)
+        for f, i in zip(hits, its):
+            assert f.severity == libcell.CELL_SEVERITY_WARNING and i.path in f.message
+        seen += len(its)
+    assert seen > 0
+    with pytest.raises(libcell.Error):
+        libcell.check_set(root, dtb=b"\0" * 64)

@@ -9,15 +9,19 @@
 
 #include "cellctl.h"
 
+#define DTB_MAX		(64u << 20)
+
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"usage: cellctl config check [--json] SYSTEM.cell [CELL.cell ...]\n"
+		"usage: cellctl config check [--json] [--dtb ROOT.dtb] SYSTEM.cell [CELL.cell ...]\n"
 		"       cellctl config check [--json] CONFIG.cell\n\n"
 		"Checks a system configuration together with the non-root cells that\n"
 		"will run on it, or one configuration alone. Each file is a .cell image\n"
-		"or its JSON form. Prints one line per finding and a summary, or\n"
-		"with --json one JSON document.\n"
+		"or its JSON form. With --dtb, also against the device tree the root\n"
+		"cell's Linux runs with (on the target /sys/firmware/fdt): an ITS it\n"
+		"enables must be mapped in the root. Prints one line per finding and a\n"
+		"summary, or with --json one JSON document.\n"
 		"Exit status: 0 no errors (warnings allowed), 1 errors or unreadable\n"
 		"input, 2 usage.\n");
 }
@@ -127,6 +131,9 @@ int cellctl_config_check(cell_ctx *ctx, int argc, char **argv)
 	struct cell_finding fd;
 	size_t nfiles = 0, count[3] = { 0 };
 	char **files;
+	const char *dtb = NULL;
+	uint8_t *fdt = NULL;
+	size_t fdt_size = 0;
 	bool json = false, opts = true;
 	int ret = CELLCTL_FAIL, err;
 
@@ -138,6 +145,14 @@ int cellctl_config_check(cell_ctx *ctx, int argc, char **argv)
 	for (int i = 1; i < argc; i++) {
 		if (opts && !strcmp(argv[i], "--json")) {
 			json = true;
+		} else if (opts && !strcmp(argv[i], "--dtb")) {
+			if (i + 1 == argc) {
+				cellctl_err("config check: --dtb needs a file");
+				usage(stderr);
+				free(files);
+				return CELLCTL_USAGE;
+			}
+			dtb = argv[++i];
 		} else if (opts && (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h"))) {
 			usage(stdout);
 			free(files);
@@ -167,13 +182,23 @@ int cellctl_config_check(cell_ctx *ctx, int argc, char **argv)
 	for (size_t i = 0; i < nfiles; i++)
 		if (load(ctx, files[i], &cfgs[i]))
 			goto out;
-	if (nfiles == 1)
+	if (dtb && cell_file_read(ctx, dtb, DTB_MAX, &fdt, &fdt_size)) {
+		cellctl_err("%s", cell_ctx_last_error(ctx));
+		goto out;
+	}
+	if (dtb)
+		err = cell_check_set_dt(cfgs[0], (const cell_config *const *)(cfgs + 1),
+					nfiles - 1, fdt, fdt_size, &fl);
+	else if (nfiles == 1)
 		err = cell_check_config(cfgs[0], &fl);
 	else
 		err = cell_check_set(cfgs[0], (const cell_config *const *)(cfgs + 1),
 				     nfiles - 1, &fl);
 	if (err) {
-		cellctl_err("config check: %s", cell_ctx_last_error(ctx));
+		if (dtb)
+			cellctl_err("config check: %s: %s", dtb, cell_ctx_last_error(ctx));
+		else
+			cellctl_err("config check: %s", cell_ctx_last_error(ctx));
 		goto out;
 	}
 	for (size_t i = 0; !cell_findings_get(fl, i, &fd); i++)
@@ -189,6 +214,7 @@ int cellctl_config_check(cell_ctx *ctx, int argc, char **argv)
 	}
 	ret = count[CELL_SEVERITY_ERROR] ? CELLCTL_FAIL : CELLCTL_OK;
 out:
+	cell_free(fdt);
 	cell_findings_free(fl);
 	for (size_t i = 0; cfgs && i < nfiles; i++)
 		cell_config_free(cfgs[i]);

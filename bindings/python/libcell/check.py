@@ -51,12 +51,19 @@ def check_config(cfg: Config) -> Findings:
     return _collect("cell_check_config", cfg.handle)
 
 
-def check_set(system: Config, cells: Sequence[Config] = ()) -> Findings:
+def check_set(system: Config, cells: Sequence[Config] = (),
+              dtb: bytes | None = None) -> Findings:
     """Check a system configuration with the non-root cells that will run on
     it (cell_check_set()). Finding.cell indexes @cells, or is
-    CELL_CHECK_ROOT for the system configuration."""
+    CELL_CHECK_ROOT for the system configuration. With @dtb, the device
+    tree the root's Linux runs with, also the rules against it
+    (cell_check_set_dt(): ITS_NOT_MAPPED)."""
     arr = (ctypes.c_void_p * max(len(cells), 1))(*[c.handle for c in cells])
-    return _collect("cell_check_set", system.handle, arr if cells else None, len(cells))
+    if dtb is None:
+        return _collect("cell_check_set", system.handle, arr if cells else None, len(cells))
+    data = bytes(dtb)
+    return _collect("cell_check_set_dt", system.handle, arr if cells else None, len(cells),
+                    data, len(data))
 
 
 def check_code_name(code: int) -> str:

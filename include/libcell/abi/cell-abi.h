@@ -370,6 +370,23 @@ CELL_ABI_OFFSET(struct cell_abi_system, platform_info.arm.gicr_base, 348);
 CELL_ABI_OFFSET(struct cell_abi_system, root_cell, 356);
 
 /*
+ * An all-zero memory region is an unused slot (upstream's shared-memory
+ * network macro emits one): every consumer skips it. A size-0 region with
+ * any other field set is still a mistake.
+ */
+static inline int cell_abi_mem_unused(const struct cell_abi_memory *m)
+{
+	return !(m->phys_start | m->virt_start | m->size | m->flags);
+}
+
+/* An all-zero irqchip entry is an unused slot as well. */
+static inline int cell_abi_irqchip_unused(const struct cell_abi_irqchip *c)
+{
+	return !(c->address | c->id | c->pin_base | c->pin_bitmap[0] |
+		 c->pin_bitmap[1] | c->pin_bitmap[2] | c->pin_bitmap[3]);
+}
+
+/*
  * Bytes of a cell config: the descriptor and the arrays that follow it in
  * this order. 64-bit arithmetic: 32-bit counts cannot overflow it, so the
  * kmod and the hypervisor can compare it with the size they were given.
