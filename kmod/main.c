@@ -17,6 +17,8 @@
 #include <linux/firmware.h>
 #include <linux/io.h>
 #include <linux/ioport.h>
+#include <linux/of.h>
+#include <linux/of_address.h>
 #include <linux/slab.h>
 #include <linux/mm.h>
 #include <linux/cpu.h>
@@ -159,15 +161,21 @@ static int check_root_regions(const struct cell_abi_system *s)
 
 	mem = (const void *)((const u8 *)(c + 1) + c->cpu_set_size);
 	for (i = 0; i < c->num_memory_regions; i++) {
-		if (mem[i].flags & CELL_ABI_MEM_COMM_REGION)
+		if (cell_abi_mem_unused(&mem[i]) || mem[i].flags & CELL_ABI_MEM_COMM_REGION)
 			continue;
+		if (!mem[i].size) {
+			pr_err("config: root_cell memory region %u (%#llx, flags %#llx): size 0; only an all-zero region is an unused slot\n",
+			       i, mem[i].phys_start, mem[i].flags);
+			return -EINVAL;
+		}
 		if (mem[i].phys_start != mem[i].virt_start) {
 			pr_err("config: root_cell memory region %u: phys %#llx != virt %#llx\n",
 			       i, mem[i].phys_start, mem[i].virt_start);
 			return -EINVAL;
 		}
-		if ((mem[i].phys_start | mem[i].size) & ~PAGE_MASK || !mem[i].size) {
-			pr_err("config: root_cell memory region %u: not page aligned\n", i);
+		if ((mem[i].phys_start | mem[i].size) & ~PAGE_MASK) {
+			pr_err("config: root_cell memory region %u (%#llx+%#llx): not page aligned\n",
+			       i, mem[i].phys_start, mem[i].size);
 			return -EINVAL;
 		}
 		if (mem[i].phys_start < hv_start + hv_size && hv_start < mem[i].phys_start + mem[i].size) {
@@ -177,6 +185,35 @@ static int check_root_regions(const struct cell_abi_system *s)
 		}
 	}
 	return 0;
+}
+
+/*
+ * Linux drives every ITS its device tree enables. One the root config does
+ * not map faults at Linux's next ITS command (a CPU coming online, a new
+ * MSI) and takes that CPU down with it. Upstream's QEMU configs assume a
+ * board without one (its=off): say so instead of failing later.
+ */
+static void warn_unmapped_its(const struct cell_abi_system *s)
+{
+	const struct cell_abi_cell_desc *c = &s->root_cell;
+	const struct cell_abi_memory *mem;
+	struct device_node *np;
+	struct resource res;
+	unsigned int i;
+
+	mem = (const void *)((const u8 *)(c + 1) + c->cpu_set_size);
+	for_each_compatible_node(np, NULL, "arm,gic-v3-its") {
+		if (!of_device_is_available(np) || of_address_to_resource(np, 0, &res))
+			continue;
+		for (i = 0; i < c->num_memory_regions; i++)
+			if (!(mem[i].flags & CELL_ABI_MEM_COMM_REGION) &&
+			    mem[i].phys_start <= res.start &&
+			    res.end - mem[i].phys_start < mem[i].size)
+				break;
+		if (i == c->num_memory_regions)
+			pr_warn("enable: Linux uses the GICv3 ITS %pOF at %pR, which no root_cell memory region maps: its next ITS command (a CPU coming online, a new MSI) will fault; map the ITS in the root config, or boot without it\n",
+				np, &res);
+	}
 }
 
 static int check_image(const struct firmware *fw, size_t cfg_size)
@@ -393,6 +430,7 @@ static int jh_enable(struct cell_abi_system __user *uarg)
 	err = check_root_regions(cfg);
 	if (err)
 		goto out_region;
+	warn_unmapped_its(cfg);
 	err = load_hypervisor(fw, cfg, size);
 	if (err) {
 		pr_err("enable: cannot map hypervisor memory\n");
@@ -921,7 +959,7 @@ static long jh_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 	}
 }
 
-/* read(): the hypervisor console from where this file last stopped. */
+/* read(): the hypervisor console from where this file last stopped; 0 at its end. */
 static ssize_t jh_read(struct file *file, char __user *ubuf, size_t len, loff_t *ppos)
 {
 	char *buf, msg[64];
@@ -943,10 +981,9 @@ static ssize_t jh_read(struct file *file, char __user *ubuf, size_t len, loff_t 
 			goto out;
 		}
 	}
-	if (tail == head) {
-		ret = (file->f_flags & O_NONBLOCK) && jh.enabled ? -EAGAIN : 0;
+	/* nothing new: end of data, also for O_NONBLOCK (what upstream tools expect) */
+	if (tail == head)
 		goto out;
-	}
 	avail = tail - head;
 	if (avail > n) {
 		mlen = scnprintf(msg, sizeof(msg), "<missed %u bytes of console log>\n", avail - (u32)n);

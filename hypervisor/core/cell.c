@@ -123,7 +123,8 @@ static int copy_config(u64 pa, struct cell_abi_cell_desc **out, unsigned int *pa
 /* Memory a non-root cell takes from the root: everything not shared. */
 static bool exclusive(const struct cell_abi_memory *m)
 {
-	return !(m->flags & (CELL_ABI_MEM_ROOTSHARED | CELL_ABI_MEM_COMM_REGION));
+	return !(m->flags & (CELL_ABI_MEM_ROOTSHARED | CELL_ABI_MEM_COMM_REGION)) &&
+	       !cell_abi_mem_unused(m);
 }
 
 static int check_regions(const struct cell_abi_cell_desc *cfg)
@@ -136,7 +137,15 @@ static int check_regions(const struct cell_abi_cell_desc *cfg)
 		u64 start = m[i].phys_start, size = m[i].size;
 		bool io = m[i].flags & CELL_ABI_MEM_IO;
 
-		if ((m[i].virt_start | size) & ~PAGE_MASK || !size) {
+		if (cell_abi_mem_unused(&m[i]))
+			continue;
+		if (!size) {
+			printk("cell create: region %u (%llx, flags %llx): size 0; only an all-zero "
+			       "region is an unused slot\n", i, (unsigned long long)start,
+			       (unsigned long long)m[i].flags);
+			return -EINVAL;
+		}
+		if ((m[i].virt_start | size) & ~PAGE_MASK) {
 			printk("cell create: region %u: virt %llx size %llx not page aligned\n",
 			       i, (unsigned long long)m[i].virt_start, (unsigned long long)size);
 			return -EINVAL;
@@ -216,6 +225,8 @@ static int map_cell(struct cell *c)
 	if (!c->s2_root)
 		return -ENOMEM;
 	for (i = 0; i < c->config->num_memory_regions; i++) {
+		if (cell_abi_mem_unused(&m[i]))
+			continue;
 		if (m[i].flags & CELL_ABI_MEM_COMM_REGION) {
 			if (c->comm_page)
 				return -EINVAL;

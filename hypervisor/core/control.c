@@ -68,7 +68,7 @@ int cell_init_root(struct cell *c, const struct cell_abi_cell_desc *cfg)
 	for (i = 0; i < cfg->num_memory_regions; i++) {
 		u64 start = mem[i].phys_start, size = mem[i].size;
 
-		if (mem[i].flags & CELL_ABI_MEM_COMM_REGION)
+		if (cell_abi_mem_unused(&mem[i]) || mem[i].flags & CELL_ABI_MEM_COMM_REGION)
 			continue;
 		if (start < hv.base + hv.size && hv.base < start + size) {
 			printk_uart("root region %u (%llx+%llx) overlaps hypervisor memory\n",

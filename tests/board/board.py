@@ -73,9 +73,11 @@ def reserved_memory_dts(base=RESERVED_BASE, size=RESERVED_SIZE):
     )
 
 
-def machine_args(env, smp=4, dump=None):
-    """QEMU argv for the board's machine; with dump, QEMU only writes its DTB."""
-    machine = "virt,virtualization=on,gic-version=3,its=on"
+def machine_args(env, smp=4, dump=None, its=True):
+    """QEMU argv for the board's machine; with dump, QEMU only writes its DTB.
+    its=False boots without the GICv3 ITS, as upstream Jailhouse runs its
+    QEMU configs (MSIs then fall back to legacy interrupts)."""
+    machine = "virt,virtualization=on,gic-version=3,its=%s" % ("on" if its else "off")
     if dump:
         machine += ",dumpdtb=" + dump
     return [env.get("QEMU", "qemu-system-aarch64"), "-machine", machine,
@@ -89,15 +91,17 @@ class Board:
     reserve: "mem" keeps the top 256 MiB from Linux with mem=768M; "dtb"
     with a reserved-memory/no-map node in a -dtb built from QEMU's own
     dump (needs dtc); "none" gives Linux all RAM (control runs only).
+    its=False: the machine without its GICv3 ITS (upstream's QEMU setup).
     """
 
     def __init__(self, initrd, env=None, smp=4, reserve="mem", append="",
                  log=None, boot_timeout=90, qemu_extra=(), workdir=None,
-                 nics=True):
+                 nics=True, its=True):
         self.env = env if env is not None else load_env()
         if not self.env.get("IMAGE"):
             raise BoardError("no kernel: run tests/board/setup.sh first")
         self.initrd = initrd
+        self.its = its
         self.smp = smp
         self.reserve = reserve
         self.append = append
@@ -121,10 +125,11 @@ class Board:
     # -- QEMU command line ------------------------------------------------
     def _dtb(self):
         """Build the reserved-memory DTB from QEMU's dump of this machine."""
-        raw = os.path.join(self.workdir, "virt-smp%d.raw.dtb" % self.smp)
-        dts = os.path.join(self.workdir, "virt-smp%d.dts" % self.smp)
-        top = os.path.join(self.workdir, "virt-smp%d-resv.dts" % self.smp)
-        out = os.path.join(self.workdir, "virt-smp%d-resv.dtb" % self.smp)
+        tag = "virt-smp%d%s" % (self.smp, "" if self.its else "-noits")
+        raw = os.path.join(self.workdir, tag + ".raw.dtb")
+        dts = os.path.join(self.workdir, tag + ".dts")
+        top = os.path.join(self.workdir, tag + "-resv.dts")
+        out = os.path.join(self.workdir, tag + "-resv.dtb")
         if os.path.exists(out):
             return out
         subprocess.run(self._machine_args(dump=raw) + ["-display", "none"],
@@ -144,7 +149,7 @@ class Board:
         return out
 
     def _machine_args(self, dump=None):
-        return machine_args(self.env, self.smp, dump)
+        return machine_args(self.env, self.smp, dump, self.its)
 
     def command(self):
         """The full QEMU argv for this board."""
@@ -344,6 +349,8 @@ def main():
     ap.add_argument("--initrd", required=True)
     ap.add_argument("--reserve", default="mem", choices=("mem", "dtb", "none"))
     ap.add_argument("--smp", type=int, default=4)
+    ap.add_argument("--its", default="on", choices=("on", "off"),
+                    help="the GICv3 ITS (off: as upstream Jailhouse boots QEMU)")
     ap.add_argument("--append", default="")
     ap.add_argument("--log")
     ap.add_argument("--timeout", type=int, default=60, help="per command")
@@ -352,7 +359,7 @@ def main():
     status = 0
     try:
         with Board(a.initrd, smp=a.smp, reserve=a.reserve, append=a.append,
-                   log=a.log) as b:
+                   log=a.log, its=a.its == "on") as b:
             print("# booted in %.2f s" % b.boot_seconds, file=sys.stderr)
             for c in a.commands:
                 rc, out = b.run_rc(c, a.timeout)

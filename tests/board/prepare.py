@@ -19,6 +19,7 @@ usage: prepare.py --src SRC --out OUT [--native-build DIR]
 5. qemu-virt configs: each examples/configs/qemu-virt/*.json encoded with
    the native cellctl ("cellctl config encode IN -o OUT") when it can; the
    root config must pass "cellctl config check", alone and with the others.
+   Beside them, upstream-shaped variants (upstream_configs()).
 5a. The Linux inmate's pieces in /usr/share/libcell/linux: the board's own
    kernel as Image, linux-inmate.dtb (dtc of
    examples/configs/qemu-virt/linux-inmate.dts) and initrd.cpio.gz (busybox
@@ -192,6 +193,49 @@ def encode_configs(src, out, native):
     return res, "; ".join(notes) or None
 
 
+ZERO_REGION = {"phys_start": 0, "virt_start": 0, "size": 0, "flags": []}
+ZERO_IRQCHIP = {"address": 0, "pin_base": 0, "pin_bitmap": [0, 0, 0, 0]}
+
+
+def upstream_configs(src, out, native, configs):
+    """Configs shaped as upstream Jailhouse writes them, from the examples:
+    root-upstream (no ITS region, as upstream's QEMU root config for an
+    its=off board; an all-zero region mid-list and an all-zero irqchip
+    slot), inmate-upstream (inmate-demo with both kinds of slot), and
+    root-zero-bad / inmate-zero-bad (a size-0 region with other fields set,
+    which stays refused). Adds them to configs."""
+    cellctl = os.path.join(native, "tools", "cellctl", "cellctl") if native else ""
+    qv = os.path.join(src, "examples", "configs", "qemu-virt")
+    if not os.path.exists(cellctl) or "root" not in configs or "inmate-demo" not in configs:
+        return
+    with open(os.path.join(qv, "root.json"), encoding="utf-8") as f:
+        root = json.load(f)
+    with open(os.path.join(qv, "inmate-demo.json"), encoding="utf-8") as f:
+        inmate = json.load(f)
+    rc = root["root_cell"]
+    rc["memory_regions"] = [m for m in rc["memory_regions"] if m["phys_start"] != "0x08080000"]
+    rc["memory_regions"].insert(3, dict(ZERO_REGION))
+    rc["irqchips"].append(dict(ZERO_IRQCHIP))
+    cell = inmate["cell"]
+    cell["name"] = "inmate-upstream"
+    cell["memory_regions"].insert(1, dict(ZERO_REGION))
+    cell["irqchips"] = [dict(ZERO_IRQCHIP)]
+    variants = {"root-upstream": json.loads(json.dumps(root)),
+                "inmate-upstream": json.loads(json.dumps(inmate))}
+    rc["memory_regions"][3]["flags"] = ["READ"]
+    cell["memory_regions"][1] = {"phys_start": "0x7fa00000", "virt_start": "0x400000",
+                                 "size": 0, "flags": ["READ", "WRITE"]}
+    cell["name"] = "inmate-zero-bad"
+    variants.update({"root-zero-bad": root, "inmate-zero-bad": inmate})
+    for name, doc in variants.items():
+        j = os.path.join(out, "configs", name + ".json")
+        dst = os.path.join(out, "configs", name + ".cell")
+        with open(j, "w", encoding="utf-8") as f:
+            json.dump(doc, f, indent=1)
+        subprocess.run([cellctl, "config", "encode", j, "-o", dst], check=True)
+        configs[name] = dst
+
+
 def build_linux_inmate(src, out, env):
     """{name in /usr/share/libcell/linux: host path} of the Linux inmate."""
     d = os.path.join(out, "linux-inmate")
@@ -276,6 +320,7 @@ def main():
     hv = find_hv_image(out, native)
     log("hypervisor image: %s" % (hv or "none built"))
     configs, cfg_note = encode_configs(src, out, native)
+    upstream_configs(src, out, native, configs)
     log("configs: %s%s" % (", ".join(sorted(configs)) or "none",
                            " (%s)" % cfg_note if cfg_note else ""))
     inmates = find_inmates(out, native)

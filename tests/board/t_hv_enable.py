@@ -2,7 +2,9 @@
 # SPDX-License-Identifier: BSD-2-Clause
 """insmod + cellctl enable root.cell: every CPU enters EL2, sysfs shows the
 hypervisor enabled with its pools, cellctl lists the root cell running on
-CPUs 0-3; cellctl disable hands Linux back intact.
+CPUs 0-3; cellctl disable hands Linux back intact. On this board's ITS:
+no warning for root.cell, which maps it; a warning from the checker
+(--dtb) and the module for a root config that does not.
 
 Contract with the hypervisor: its console (`cellctl console`) has, for each
 CPU n, a line matching /\\bCPU ?n\\b.*\\bEL2\\b/ once enabled, and every CPU
@@ -14,6 +16,7 @@ import time
 
 from harness import Test, ROOT_CELL, SYSFS, insmod_all, sysfs_int, linux_healthy
 
+UPSTREAM = "/etc/libcell/root-upstream.cell"
 t = Test("hv_enable")
 t.need_hv_stack()
 
@@ -54,6 +57,33 @@ def body(t):
         t.check(b.run_rc("ls %s/cells/0" % SYSFS)[0] != 0, "root cell gone from sysfs after disable")
         linux_healthy(t, b, "disable")
         t.check(not re.search(r"Oops|BUG:|Internal error", b.run("dmesg")), "dmesg free of oopses")
+        its_warning(t, b)
+
+
+def its_warning(t, b):
+    """This board's Linux drives an ITS: a root config that maps it gets no
+    warning; upstream's shape (no ITS region, for an its=off board) gets
+    one from the checker with --dtb and one from the module at enable."""
+    t.check(b.run("dmesg | grep -c 'enable: Linux uses the GICv3 ITS' || true") == "0",
+            "enable with root.cell (maps the ITS): no ITS warning")
+    rc, out = b.run_rc("cellctl config check --dtb /sys/firmware/fdt " + ROOT_CELL, timeout=60)
+    t.check(rc == 0 and "ITS_NOT_MAPPED" not in out, "config check --dtb root.cell: no ITS"
+            " warning", "rc=%d: %s" % (rc, out))
+    if "root-upstream" not in t.state.get("configs", []):
+        return
+    rc, out = b.run_rc("cellctl config check --dtb /sys/firmware/fdt " + UPSTREAM, timeout=60)
+    t.check(rc == 0 and re.search(r"^warning ITS_NOT_MAPPED .*its@8080000 \[0x8080000-0x809ffff\]"
+                                  r", but no root region maps it", out, re.M),
+            "config check --dtb of a root config without the ITS: ITS_NOT_MAPPED warning",
+            "rc=%d: %s" % (rc, out))
+    rc, out = b.run_rc("cellctl enable " + UPSTREAM, timeout=60)
+    t.check(rc == 0, "enable with that root config (warned, not refused)", out)
+    t.check_re(r"enable: Linux uses the GICv3 ITS /intc@8000000/its@8080000 at \[mem "
+               r"0x08080000-0x0809ffff\], which no root_cell memory region maps",
+               b.run("dmesg | grep 'enable: Linux uses the GICv3 ITS' || true"),
+               "  ... the module warns at enable")
+    rc, out = b.run_rc("cellctl disable", timeout=60)
+    t.check(rc == 0, "  ... and disables cleanly (no ITS command in between)", out)
 
 
 t.main(body)

@@ -5,6 +5,9 @@
  *
  *   hvraw enable FILE   ENABLE with FILE's bytes placed right before an
  *                       unmapped page: reading past the end faults (EFAULT)
+ *   hvraw console       read() the device with O_NONBLOCK until it returns
+ *                       0 or fails, as upstream's "jailhouse console" does;
+ *                       prints "hvraw: console N bytes, then 0"
  *
  * Prints "hvraw: ok" or "hvraw: <op>: <errno name> (<text>)"; exit 0 or 1.
  * Built static for arm64 by tests/board/prepare.py.
@@ -31,8 +34,32 @@ static const char *ename(int e)
 	case E2BIG: return "E2BIG";
 	case EPERM: return "EPERM";
 	case ENODEV: return "ENODEV";
+	case EAGAIN: return "EAGAIN";
 	default: return "E?";
 	}
+}
+
+static int console(void)
+{
+	char buf[4096];
+	long total = 0;
+	ssize_t n;
+	int dev = open(CELL_ABI_DEVICE_PATH, O_RDONLY | O_NONBLOCK);
+
+	if (dev < 0) {
+		perror(CELL_ABI_DEVICE_PATH);
+		return 2;
+	}
+	while ((n = read(dev, buf, sizeof(buf))) > 0)
+		total += n;
+	if (n < 0) {
+		int e = errno;
+
+		printf("hvraw: console: %s (%s) after %ld bytes\n", ename(e), strerror(e), total);
+		return 1;
+	}
+	printf("hvraw: console %ld bytes, then 0\n", total);
+	return 0;
 }
 
 int main(int argc, char **argv)
@@ -43,8 +70,10 @@ int main(int argc, char **argv)
 	char *map, *buf;
 	int fd, dev;
 
+	if (argc == 2 && !strcmp(argv[1], "console"))
+		return console();
 	if (argc != 3 || strcmp(argv[1], "enable")) {
-		fprintf(stderr, "usage: hvraw enable FILE\n");
+		fprintf(stderr, "usage: hvraw enable FILE | hvraw console\n");
 		return 2;
 	}
 	fd = open(argv[2], O_RDONLY);
