@@ -29,8 +29,10 @@ cell_need_packages() {
 		sudo=""
 	elif command -v sudo > /dev/null; then
 		sudo="sudo"
+		echo "note: installing$missing with sudo (apt-get needs root)" >&2
 	else
-		cell_die "missing packages:$missing; run as root to install them"
+		cell_die "missing packages:$missing; apt-get needs root and there is no sudo:" \
+			"run $(basename "$0") as root (or install them as root first)"
 	fi
 	cell_log "installing$missing"
 	export DEBIAN_FRONTEND=noninteractive
