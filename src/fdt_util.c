@@ -13,7 +13,9 @@
  * fdt_get_name() fails on the root node (a version < 16 blob, whose node
  * names are full paths, with no '/' in it: found by fuzz_dt_discover). Walk
  * the node and property names first with the bounded accessors; structure
- * errors are left for fdt_check_full() to name.
+ * errors are left for fdt_check_full() to name. It also loops for ever on a
+ * tag that does not advance (a property length of -12 wraps the offset back
+ * onto its own tag: found by fuzz_linux), so that is refused here.
  */
 static int check_names(const void *fdt)
 {
@@ -24,8 +26,10 @@ static int check_names(const void *fdt)
 
 	for (;;) {
 		tag = fdt_next_tag(fdt, off, &next);
-		if (tag == FDT_END || next <= off)
+		if (tag == FDT_END)
 			return 0;
+		if (next <= off)
+			return -FDT_ERR_BADSTRUCTURE;
 		if (tag == FDT_BEGIN_NODE && !fdt_get_name(fdt, off, NULL))
 			return -FDT_ERR_BADSTRUCTURE;
 		if (tag == FDT_PROP) {

@@ -313,6 +313,23 @@ static void test_bad_blobs(void **state)
 	assert_int_equal(cell__fdt_check(ctx, fdt, BUFSZ), -EBADMSG);
 	assert_non_null(strstr(cell_ctx_last_error(ctx), "FDT_ERR_BADSTRUCTURE"));
 	free(fdt);
+
+	/*
+	 * A property length of -12 brings the next tag back to this one;
+	 * libfdt 1.6.1's fdt_check_full() would loop for ever.
+	 */
+	fdt = begin();
+	finish(fdt);
+	{
+		char *prop = (char *)fdt + fdt_off_dt_struct(fdt) + 8;
+		fdt32_t wrap = cpu_to_fdt32(0xfffffff4u);
+
+		assert_int_equal(fdt32_to_cpu(*(fdt32_t *)prop), FDT_PROP);
+		memcpy(prop + 4, &wrap, sizeof(wrap));
+	}
+	assert_int_equal(cell__fdt_check(ctx, fdt, BUFSZ), -EBADMSG);
+	assert_non_null(strstr(cell_ctx_last_error(ctx), "FDT_ERR_BADSTRUCTURE"));
+	free(fdt);
 }
 
 int main(void)
