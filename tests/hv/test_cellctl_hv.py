@@ -1,16 +1,41 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: BSD-2-Clause
 """cellctl enable/disable/info/cell/console against a fake driver tree
-(LIBCELL_HV_SYSFS, LIBCELL_HV_DEVICE): output formats, exit codes, errors."""
+(LIBCELL_HV_SYSFS, LIBCELL_HV_DEVICE, LIBCELL_HV_FDT): output formats, exit
+codes, errors, and enable's warning of an ITS the root does not map."""
 
+import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
 
 CELLCTL = sys.argv[1]
+EXAMPLES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "examples",
+                        "configs", "qemu-virt")
 failed = 0
+
+# QEMU virt's GICv3 with its ITS, as the root's Linux sees it on our board.
+GIC_DTS = """/dts-v1/;
+/ {
+    #address-cells = <2>; #size-cells = <2>;
+    intc@8000000 {
+        compatible = "arm,gic-v3"; interrupt-controller; #interrupt-cells = <3>;
+        reg = <0 0x08000000 0 0x10000>, <0 0x080a0000 0 0xf60000>;
+        #address-cells = <2>; #size-cells = <2>; ranges;
+        its@8080000 {
+            compatible = "arm,gic-v3-its"; msi-controller; #msi-cells = <1>;
+            reg = <0 0x08080000 0 0x20000>;
+        };
+    };
+};
+"""
+
+if not shutil.which("dtc"):
+    print("SKIP: dtc (device-tree-compiler) is needed to build the test device tree")
+    sys.exit(77)
 
 
 def check(cond, what, detail=""):
@@ -77,6 +102,32 @@ with tempfile.TemporaryDirectory() as d:
           "enable on a non-driver device", err)
     rc, out, err = run(env, "disable")
     check(rc == 1 and "not a character device" in err, "disable on a non-driver device", err)
+
+    # enable warns, before it asks the driver, of an ITS Linux uses and the root leaves unmapped
+    fdt = os.path.join(d, "fdt")
+    subprocess.run(["dtc", "-I", "dts", "-O", "dtb", "-o", fdt, "-"], input=GIC_DTS, text=True,
+                   check=True)
+    with open(os.path.join(EXAMPLES, "root.json")) as f:
+        cfg = json.load(f)
+    regions = cfg["root_cell"]["memory_regions"]
+    regions[:] = [m for m in regions if int(m["phys_start"], 16) != 0x08080000]
+    no_its = os.path.join(d, "no-its.json")
+    with open(no_its, "w") as f:
+        json.dump(cfg, f)
+    no_its_cell = os.path.join(d, "no-its.cell")
+    rc, out, err = run(env, "config", "encode", "-o", no_its_cell, "--arch", "arm64", no_its)
+    check(rc == 0, "encode the root config without its ITS region", err)
+    env_fdt = dict(env, LIBCELL_HV_FDT=fdt)
+    rc, out, err = run(env_fdt, "enable", no_its_cell)
+    check(rc == 1 and re.search(r"^cellctl: warning: .*its@8080000 \[0x8080000-0x809ffff\], but no "
+                                r"root region maps it", err, re.M) and "not a character device" in err,
+          "enable warns of the unmapped ITS, then goes on to the driver", err)
+    rc, out, err = run(env_fdt, "enable", root)
+    check(rc == 1 and "warning" not in err and "not a character device" in err,
+          "enable of a root that maps the ITS: no warning", err)
+    rc, out, err = run(dict(env, LIBCELL_HV_FDT=os.path.join(d, "none")), "enable", no_its_cell)
+    check(rc == 1 and "warning" not in err and "none" not in err,
+          "enable without a readable device tree: no warning, no error about it", err)
     rc, out, err = run(env, "cell", "start", "qemu-virt")
     check(rc == 1 and err.startswith("cellctl: cell start: "), "cell start error", err)
     rc, out, err = run(env, "cell", "load", "1", dev + "@zz")

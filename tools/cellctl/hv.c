@@ -17,6 +17,7 @@
 #define CELLS_MAX 256u
 #define STATS_MAX 64u
 #define IMAGE_MAX (1u << 30)	/* cell images: a kernel + initramfs fits */
+#define DTB_MAX (64u << 20)
 
 int cellctl_open_hv(cell_ctx *ctx, cell_hv **hv)
 {
@@ -47,6 +48,38 @@ static int read_input(cell_ctx *ctx, const char *path, uint8_t **data, size_t *s
 	return CELLCTL_OK;
 }
 
+/*
+ * Upstream's QEMU root configs do not map the ITS (upstream boots QEMU with
+ * its=off). On a board whose Linux drives an ITS, such a root enables, and a
+ * CPU coming back online later faults on it. The module warns in the kernel
+ * log; say it here too, where the user is looking. Best effort: no readable
+ * tree or an undecodable config just skips the warning (enable reports the
+ * latter).
+ */
+static void warn_unmapped_its(cell_ctx *ctx, const uint8_t *data, size_t size)
+{
+	const char *path = getenv("LIBCELL_HV_FDT");
+	cell_findings *fl = NULL;
+	struct cell_finding fd;
+	cell_config *root;
+	uint8_t *fdt;
+	size_t fdt_size;
+
+	if (!path || !*path)
+		path = "/sys/firmware/fdt";
+	if (cell_file_read(ctx, path, DTB_MAX, &fdt, &fdt_size))
+		return;
+	if (!cell_config_decode(ctx, &root, data, size)) {
+		if (!cell_check_set_dt(root, NULL, 0, fdt, fdt_size, &fl))
+			for (size_t i = 0; !cell_findings_get(fl, i, &fd); i++)
+				if (fd.code == CELL_CHECK_ITS_NOT_MAPPED)
+					fprintf(stderr, "cellctl: warning: %s\n", fd.message);
+		cell_findings_free(fl);
+		cell_config_free(root);
+	}
+	cell_free(fdt);
+}
+
 int cellctl_enable(cell_ctx *ctx, int argc, char **argv)
 {
 	cell_hv *hv;
@@ -64,6 +97,7 @@ int cellctl_enable(cell_ctx *ctx, int argc, char **argv)
 		cell_free(data);
 		return CELLCTL_FAIL;
 	}
+	warn_unmapped_its(ctx, data, size);
 	ret = CELLCTL_OK;
 	if (cell_hv_enable(hv, data, size)) {
 		cellctl_err("%s: %s", argv[1], cell_ctx_last_error(ctx));
