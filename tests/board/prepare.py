@@ -34,6 +34,7 @@ the piece they need is missing. Exit 0 ready, 77 skipped, 1 failure.
 """
 
 import argparse
+import copy
 import glob
 import json
 import os
@@ -220,8 +221,8 @@ def upstream_configs(src, out, native, configs):
     cell["name"] = "inmate-upstream"
     cell["memory_regions"].insert(1, dict(ZERO_REGION))
     cell["irqchips"] = [dict(ZERO_IRQCHIP)]
-    variants = {"root-upstream": json.loads(json.dumps(root)),
-                "inmate-upstream": json.loads(json.dumps(inmate))}
+    variants = {"root-upstream": copy.deepcopy(root),
+                "inmate-upstream": copy.deepcopy(inmate)}
     rc["memory_regions"][3]["flags"] = ["READ"]
     cell["memory_regions"][1] = {"phys_start": "0x7fa00000", "virt_start": "0x400000",
                                  "size": 0, "flags": ["READ", "WRITE"]}

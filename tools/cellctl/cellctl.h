@@ -10,6 +10,9 @@
 #define CELLCTL_FAIL	1	/* findings, invalid input, operation failed */
 #define CELLCTL_USAGE	2
 
+/* The largest device tree a command reads (a real one is well under 1 MiB). */
+#define CELLCTL_DTB_MAX	(64u << 20)
+
 /*
  * A command group receives argv with argv[0] = its own name ("config",
  * "gic", ...) and returns one of the exit codes above. Errors go to stderr

@@ -9,8 +9,6 @@
 
 #include "cellctl.h"
 
-#define DTB_MAX		(64u << 20)
-
 static void usage(FILE *f)
 {
 	fprintf(f,
@@ -182,7 +180,7 @@ int cellctl_config_check(cell_ctx *ctx, int argc, char **argv)
 	for (size_t i = 0; i < nfiles; i++)
 		if (load(ctx, files[i], &cfgs[i]))
 			goto out;
-	if (dtb && cell_file_read(ctx, dtb, DTB_MAX, &fdt, &fdt_size)) {
+	if (dtb && cell_file_read(ctx, dtb, CELLCTL_DTB_MAX, &fdt, &fdt_size)) {
 		cellctl_err("%s", cell_ctx_last_error(ctx));
 		goto out;
 	}

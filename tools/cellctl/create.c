@@ -8,7 +8,6 @@
 
 #include "cellctl.h"
 
-#define DTB_MAX		(64u << 20)
 #define MAX_DEVICES	64
 
 static void create_usage(FILE *f)
@@ -163,7 +162,7 @@ int cellctl_config_create(cell_ctx *ctx, int argc, char **argv)
 		create_usage(stderr);
 		return CELLCTL_USAGE;
 	}
-	if (cell_file_read(ctx, dtb_path, DTB_MAX, &fdt, &size)) {
+	if (cell_file_read(ctx, dtb_path, CELLCTL_DTB_MAX, &fdt, &size)) {
 		cellctl_err("%s", cell_ctx_last_error(ctx));
 		return CELLCTL_FAIL;
 	}

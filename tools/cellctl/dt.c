@@ -11,7 +11,6 @@
 #include "cellctl.h"
 
 /* A DTB larger than this is not a device tree anyone boots. */
-#define DTB_MAX (64u << 20)
 
 static int read_dtb(const char *path, void **buf, size_t *size)
 {
@@ -26,7 +25,7 @@ static int read_dtb(const char *path, void **buf, size_t *size)
 	}
 	for (;;) {
 		if (len == cap) {
-			if (cap >= DTB_MAX) {
+			if (cap >= CELLCTL_DTB_MAX) {
 				why = "larger than 64 MiB";
 				break;
 			}

@@ -17,7 +17,6 @@
 #define CELLS_MAX 256u
 #define STATS_MAX 64u
 #define IMAGE_MAX (1u << 30)	/* cell images: a kernel + initramfs fits */
-#define DTB_MAX (64u << 20)
 
 int cellctl_open_hv(cell_ctx *ctx, cell_hv **hv)
 {
@@ -67,7 +66,7 @@ static void warn_unmapped_its(cell_ctx *ctx, const uint8_t *data, size_t size)
 
 	if (!path || !*path)
 		path = "/sys/firmware/fdt";
-	if (cell_file_read(ctx, path, DTB_MAX, &fdt, &fdt_size))
+	if (cell_file_read(ctx, path, CELLCTL_DTB_MAX, &fdt, &fdt_size))
 		return;
 	if (!cell_config_decode(ctx, &root, data, size)) {
 		if (!cell_check_set_dt(root, NULL, 0, fdt, fdt_size, &fl))
