@@ -16,7 +16,7 @@
 #include <libcell/gic.h>
 #include <libcell/pci.h>
 
-#include "fdt_util.h"
+#include "dt/fdt_util.h"
 #include "internal.h"
 #include "rangeset.h"
 

@@ -6,7 +6,7 @@
 
 #include <libcell/gic.h>
 
-#include "fdt_util.h"
+#include "dt/fdt_util.h"
 
 /* Far above any real GIC; bounds allocations driven by the property. */
 #define MAX_REDIST_REGIONS 4096

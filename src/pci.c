@@ -6,7 +6,7 @@
 
 #include <libcell/pci.h>
 
-#include "fdt_util.h"
+#include "dt/fdt_util.h"
 
 struct host_entry {
 	struct cell_pci_host info;

@@ -13,7 +13,7 @@
 
 #include <libfdt.h>
 
-#include "fdt_util.h"
+#include "dt/fdt_util.h"
 #include "internal.h"
 #include "linux_internal.h"
 

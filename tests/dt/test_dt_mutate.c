@@ -17,7 +17,7 @@
 #include <libcell/pci.h>
 
 #include "dt_test.h"
-#include "fdt_util.h"
+#include "dt/fdt_util.h"
 
 #define ROUNDS 80
 #define SLACK 4096

@@ -10,7 +10,7 @@
 
 #include <cmocka.h>
 
-#include "fdt_util.h"
+#include "dt/fdt_util.h"
 
 #define BUFSZ 8192
 

@@ -15,7 +15,7 @@
 #include <libcell/gic.h>
 
 #include "dt_test.h"
-#include "fdt_util.h"
+#include "dt/fdt_util.h"
 
 struct exp_region {
 	uint64_t base, size;

@@ -16,7 +16,7 @@
 #include <libcell/pci.h>
 
 #include "dt_test.h"
-#include "fdt_util.h"
+#include "dt/fdt_util.h"
 
 static cell_ctx *ctx;
 

@@ -20,8 +20,8 @@
 
 #include <libcell/cell.h>
 
-#include "dt_refs.h"
-#include "dt_tree.h"
+#include "dt/refs.h"
+#include "dt/tree.h"
 #include "internal.h"
 #include "mutate.h"
 

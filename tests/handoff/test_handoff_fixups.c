@@ -25,8 +25,8 @@
 
 #include <libcell/cell.h>
 
-#include "dt_refs.h"
-#include "dt_tree.h"
+#include "dt/refs.h"
+#include "dt/tree.h"
 #include "internal.h"
 #include "mutate.h"
 

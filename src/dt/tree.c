@@ -6,7 +6,7 @@
 
 #include <libfdt.h>
 
-#include "dt_tree.h"
+#include "tree.h"
 
 /* Nesting limit while parsing: deeper trees are refused, not recursed. */
 #define DT_MAX_DEPTH 64

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Device-tree handoff of PCIe host bridges and their GICv3 ITS (see
- * include/libcell/dt.h). Both blobs are parsed into the dt_tree model; the
+ * include/libcell/dt.h). Both blobs are parsed into the tree model (tree.h); the
  * moved subtrees are cloned, every property of a clone is rewritten from the
  * original (phandles mapped by identity, specifiers and addresses re-encoded
  * for the destination cells), and only when no reference is left unresolved
@@ -16,8 +16,8 @@
 
 #include <libcell/dt.h>
 
-#include "dt_refs.h"
-#include "dt_tree.h"
+#include "refs.h"
+#include "tree.h"
 #include "fdt_util.h"
 
 /* Largest blob accepted as input (also bounds libfdt's int offsets). */

@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "dt_refs.h"
+#include "refs.h"
 
 /* Bound on interrupt-parent hops (catches loops in bad trees). */
 #define DT_MAX_IRQ_HOPS 64

@@ -10,7 +10,7 @@
 #ifndef LIBCELL_DT_REFS_H
 #define LIBCELL_DT_REFS_H
 
-#include "dt_tree.h"
+#include "tree.h"
 
 /* One phandle cell found in a property. */
 struct cell__dt_ref {
