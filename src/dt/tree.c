@@ -1,11 +1,13 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* In-memory device tree: parse, edit, serialise (see dt_tree.h). */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <libfdt.h>
 
+#include "hmap.h"
 #include "tree.h"
 
 /* Nesting limit while parsing: deeper trees are refused, not recursed. */
@@ -450,6 +452,146 @@ int cell__dt_parse(cell_ctx *ctx, const void *fdt, const char *what,
 	return 0;
 }
 
+/*
+ * Property names of a blob being written. libfdt's sequential writer
+ * de-duplicates names by scanning its whole string table for every
+ * property, which is quadratic in the size of the tree. The blob is written
+ * with FDT_CREATE_FLAG_NO_NAME_DEDUP instead and its names are packed
+ * afterwards, to the table libfdt's scan gives: a name reuses the newest
+ * stored string it is a suffix of (the scan runs newest first and matches
+ * the NUL too), otherwise it is stored, and the table lists the strings
+ * newest first.
+ */
+struct strtab {
+	struct cell__hmap map;		/* hash of a suffix -> struct sfx + 1 */
+	struct sfx {
+		uint32_t id, pos;	/* suffix of string @id from byte @pos */
+	} *sfx;
+	size_t nsfx, cap_sfx;
+	struct str {
+		const char *s;
+		size_t len;		/* with the NUL */
+		size_t end;		/* bytes of strings 0..this one */
+	} *str;
+	size_t nstr, cap_str;
+	struct sfx *ref;		/* per property, in blob order */
+	size_t nref;
+};
+
+static int strtab_store(struct strtab *st, const char *s, size_t len)
+{
+	uint32_t id = (uint32_t)st->nstr;
+	size_t pos;
+
+	if (st->nstr == st->cap_str) {
+		size_t cap = st->cap_str ? st->cap_str * 2 : 64;
+		struct str *n = realloc(st->str, cap * sizeof(*n));
+
+		if (!n)
+			return -ENOMEM;
+		st->str = n;
+		st->cap_str = cap;
+	}
+	if (st->nsfx + len > st->cap_sfx) {
+		size_t cap = st->cap_sfx ? st->cap_sfx * 2 : 1024;
+		struct sfx *n;
+
+		while (cap < st->nsfx + len)
+			cap *= 2;
+		n = realloc(st->sfx, cap * sizeof(*n));
+		if (!n)
+			return -ENOMEM;
+		st->sfx = n;
+		st->cap_sfx = cap;
+	}
+	st->str[id].s = s;
+	st->str[id].len = len;
+	st->str[id].end = (id ? st->str[id - 1].end : 0) + len;
+	st->nstr++;
+	/* Every suffix, the empty one (just the NUL) included. */
+	for (pos = 0; pos < len; pos++) {
+		struct sfx *e = &st->sfx[st->nsfx];
+
+		e->id = id;
+		e->pos = (uint32_t)pos;
+		if (cell__hmap_add(&st->map, cell__hmap_hash(s + pos, len - 1 - pos, 0),
+				   (void *)(uintptr_t)(st->nsfx + 1)))
+			return -ENOMEM;
+		st->nsfx++;
+	}
+	return 0;
+}
+
+/* Where name @s goes; the newest string wins, as in libfdt's scan. */
+static int strtab_ref(struct strtab *st, const char *s)
+{
+	size_t len = strlen(s) + 1;
+	uint64_t hash = cell__hmap_hash(s, len - 1, 0);
+	struct cell__hmap_it it;
+	struct sfx *best = NULL;
+	void *v;
+	int err;
+
+	for (v = cell__hmap_first(&st->map, hash, &it); v;
+	     v = cell__hmap_next(&st->map, &it)) {
+		struct sfx *e = &st->sfx[(uintptr_t)v - 1];
+		const struct str *h = &st->str[e->id];
+
+		if (h->len - e->pos == len && !memcmp(h->s + e->pos, s, len) &&
+		    (!best || e->id > best->id))
+			best = e;
+	}
+	if (!best) {
+		if ((err = strtab_store(st, s, len)))
+			return err;
+		best = &st->sfx[st->nsfx - len];
+	}
+	st->ref[st->nref++] = *best;
+	return 0;
+}
+
+static void strtab_free(struct strtab *st)
+{
+	cell__hmap_free(&st->map);
+	free(st->sfx);
+	free(st->str);
+	free(st->ref);
+}
+
+static size_t tagalign(size_t x)
+{
+	return (x + FDT_TAGSIZE - 1) & ~(size_t)(FDT_TAGSIZE - 1);
+}
+
+/* Names of @n's subtree into @st, struct and unpacked string sizes. */
+static int size_node(struct strtab *st, const struct cell__dt_node *n,
+		     size_t *structs, size_t *strings)
+{
+	size_t i;
+	int err;
+
+	*structs += 8 + tagalign(strlen(n->name) + 1);
+	for (i = 0; i < n->nprops; i++) {
+		*structs += sizeof(struct fdt_property) + tagalign(n->props[i].len);
+		*strings += strlen(n->props[i].name) + 1;
+		if ((err = strtab_ref(st, n->props[i].name)))
+			return err;
+	}
+	for (i = 0; i < n->nkids; i++)
+		if ((err = size_node(st, n->kids[i], structs, strings)))
+			return err;
+	return 0;
+}
+
+static size_t count_props(const struct cell__dt_node *n)
+{
+	size_t c = n->nprops, i;
+
+	for (i = 0; i < n->nkids; i++)
+		c += count_props(n->kids[i]);
+	return c;
+}
+
 static int build_node(void *buf, const struct cell__dt_node *n)
 {
 	size_t i;
@@ -464,33 +606,67 @@ static int build_node(void *buf, const struct cell__dt_node *n)
 	return err ? err : fdt_end_node(buf);
 }
 
+/* Point every property of the finished blob @buf at its packed name. */
+static int pack_names(void *buf, const struct strtab *st)
+{
+	size_t total = st->nstr ? st->str[st->nstr - 1].end : 0, k = 0, i;
+	char *strings = (char *)buf + fdt_off_dt_strings(buf);
+	int off = 0, next;
+	uint32_t tag;
+
+	do {
+		tag = fdt_next_tag(buf, off, &next);
+		if (tag == FDT_PROP) {
+			struct fdt_property *p = fdt_offset_ptr_w(buf, off, sizeof(*p));
+			const struct sfx *r = &st->ref[k++];
+
+			if (!p || k > st->nref)
+				return -FDT_ERR_INTERNAL;
+			p->nameoff = cpu_to_fdt32((uint32_t)(total - st->str[r->id].end + r->pos));
+		}
+		off = next;
+	} while (tag != FDT_END && next >= 0);
+	if (tag != FDT_END || k != st->nref)
+		return -FDT_ERR_INTERNAL;
+	for (i = 0; i < st->nstr; i++)
+		memcpy(strings + total - st->str[i].end, st->str[i].s, st->str[i].len);
+	fdt_set_size_dt_strings(buf, (uint32_t)total);
+	fdt_set_totalsize(buf, fdt_off_dt_strings(buf) + (uint32_t)total);
+	return 0;
+}
+
 int cell__dt_build(cell_ctx *ctx, const struct cell__dt_tree *t,
 		   void **out, size_t *size)
 {
-	size_t cap = 64 * 1024, i;
+	struct strtab st;
+	size_t structs = 4, strings = 0, cap, i;
 	void *buf = NULL;
 	int err;
 
-	for (;;) {
-		free(buf);
-		buf = cap > INT32_MAX ? NULL : malloc(cap);
-		if (!buf)
-			return cell__err(ctx, -ENOMEM, "out of memory building a blob");
-		memset(buf, 0, cap);
-		err = fdt_create(buf, (int)cap);
-		for (i = 0; !err && i < t->nrsv; i++)
-			err = fdt_add_reservemap_entry(buf, t->rsv[i].addr,
-						       t->rsv[i].size);
-		if (!err)
-			err = fdt_finish_reservemap(buf);
-		if (!err)
-			err = build_node(buf, t->root);
-		if (!err)
-			err = fdt_finish(buf);
-		if (err != -FDT_ERR_NOSPACE)
-			break;
-		cap *= 2;
+	memset(&st, 0, sizeof(st));
+	st.ref = malloc((count_props(t->root) + 1) * sizeof(*st.ref));
+	err = st.ref ? size_node(&st, t->root, &structs, &strings) : -ENOMEM;
+	/* Header, reservation map with its terminator, both blocks. */
+	cap = sizeof(struct fdt_header) + 8 + (t->nrsv + 1) * sizeof(struct fdt_reserve_entry) +
+	      structs + strings;
+	if (!err && cap <= INT32_MAX)
+		buf = calloc(1, cap);
+	if (!buf) {
+		strtab_free(&st);
+		return cell__err(ctx, -ENOMEM, "out of memory building a blob");
 	}
+	err = fdt_create_with_flags(buf, (int)cap, FDT_CREATE_FLAG_NO_NAME_DEDUP);
+	for (i = 0; !err && i < t->nrsv; i++)
+		err = fdt_add_reservemap_entry(buf, t->rsv[i].addr, t->rsv[i].size);
+	if (!err)
+		err = fdt_finish_reservemap(buf);
+	if (!err)
+		err = build_node(buf, t->root);
+	if (!err)
+		err = fdt_finish(buf);
+	if (!err)
+		err = pack_names(buf, &st);
+	strtab_free(&st);
 	if (err) {
 		free(buf);
 		return cell__err(ctx, -EINVAL, "cannot build blob: %s", fdt_strerror(err));
