@@ -36,6 +36,8 @@ void cell__dt_free(struct cell__dt_tree *t)
 	if (!t)
 		return;
 	cell__dt_node_free(t->root);
+	cell__hmap_free(&t->by_ph);
+	cell__hmap_free(&t->by_name);
 	free(t->rsv);
 	free(t);
 }
@@ -54,8 +56,111 @@ static struct cell__dt_node *node_new(const char *name)
 	return n;
 }
 
+/* The tree @n is attached to, NULL for a detached subtree. */
+static struct cell__dt_tree *tree_of(const struct cell__dt_node *n)
+{
+	while (n->parent)
+		n = n->parent;
+	return n->tree;
+}
+
+static bool valid_ph(uint32_t ph)
+{
+	return ph && ph != 0xffffffffu;
+}
+
+static uint64_t ph_hash(uint32_t ph)
+{
+	return cell__hmap_hash(&ph, sizeof(ph), 0);
+}
+
+static uint64_t name_hash(const struct cell__dt_node *parent, const char *name)
+{
+	return cell__hmap_hash(name, strlen(name), (uint64_t)(uintptr_t)parent);
+}
+
+static void index_drop(struct cell__dt_tree *t)
+{
+	t->indexed = false;
+	cell__hmap_free(&t->by_ph);
+	cell__hmap_free(&t->by_name);
+}
+
+/* Enter the subtree of @top (attached to @t) into @t's index. */
+static void index_add(struct cell__dt_tree *t, struct cell__dt_node *top)
+{
+	struct cell__dt_node *n;
+
+	for (n = top; n && t->indexed; n = cell__dt_next_in(n, top)) {
+		n->ph = cell__dt_phandle(n);
+		if ((valid_ph(n->ph) && cell__hmap_add(&t->by_ph, ph_hash(n->ph), n)) ||
+		    (n->parent &&
+		     cell__hmap_add(&t->by_name, name_hash(n->parent, n->name), n)))
+			index_drop(t);
+	}
+}
+
+/* Remove the subtree of @top, still attached, from @t's index. */
+static void index_del(struct cell__dt_tree *t, struct cell__dt_node *top)
+{
+	struct cell__dt_node *n;
+
+	for (n = top; n && t->indexed; n = cell__dt_next_in(n, top)) {
+		if (valid_ph(n->ph))
+			cell__hmap_del(&t->by_ph, ph_hash(n->ph), n);
+		if (n->parent)
+			cell__hmap_del(&t->by_name, name_hash(n->parent, n->name), n);
+		n->ph = 0;
+	}
+}
+
+/* After a write to @n's phandle or linux,phandle. */
+static void index_ph(struct cell__dt_node *n)
+{
+	struct cell__dt_tree *t = tree_of(n);
+	uint32_t ph = cell__dt_phandle(n);
+
+	if (!t || !t->indexed || ph == n->ph)
+		return;
+	if (valid_ph(n->ph))
+		cell__hmap_del(&t->by_ph, ph_hash(n->ph), n);
+	n->ph = ph;
+	if (valid_ph(ph) && cell__hmap_add(&t->by_ph, ph_hash(ph), n))
+		index_drop(t);
+}
+
+static bool is_ph_prop(const char *name)
+{
+	return !strcmp(name, "phandle") || !strcmp(name, "linux,phandle");
+}
+
+/* True when @a comes before @b in document (depth-first pre-)order. */
+static bool doc_before(const struct cell__dt_node *a, const struct cell__dt_node *b)
+{
+	const struct cell__dt_node *x;
+	size_t da = 0, db = 0;
+
+	for (x = a; x->parent; x = x->parent)
+		da++;
+	for (x = b; x->parent; x = x->parent)
+		db++;
+	for (; da > db; da--)
+		a = a->parent;
+	for (x = b; db > da; db--)
+		x = x->parent;
+	if (a == x)		/* one holds the other: the ancestor first */
+		return a != b;
+	while (a->parent != x->parent) {
+		a = a->parent;
+		x = x->parent;
+	}
+	return a->idx < x->idx;
+}
+
 int cell__dt_add_child(struct cell__dt_node *parent, struct cell__dt_node *kid)
 {
+	struct cell__dt_tree *t;
+
 	if (parent->nkids == parent->cap_kids) {
 		size_t cap = parent->cap_kids ? parent->cap_kids * 2 : 4;
 		struct cell__dt_node **k = realloc(parent->kids, cap * sizeof(*k));
@@ -65,8 +170,12 @@ int cell__dt_add_child(struct cell__dt_node *parent, struct cell__dt_node *kid)
 		parent->kids = k;
 		parent->cap_kids = cap;
 	}
+	kid->idx = parent->nkids;
 	parent->kids[parent->nkids++] = kid;
 	kid->parent = parent;
+	t = tree_of(parent);
+	if (t && t->indexed)
+		index_add(t, kid);
 	return 0;
 }
 
@@ -85,16 +194,17 @@ struct cell__dt_node *cell__dt_new_child(struct cell__dt_node *parent,
 void cell__dt_delete(struct cell__dt_node *n)
 {
 	struct cell__dt_node *p = n->parent;
+	struct cell__dt_tree *t = tree_of(n);
 	size_t i;
 
-	if (p) {
-		for (i = 0; i < p->nkids && p->kids[i] != n; i++)
-			;
-		if (i < p->nkids) {
-			memmove(&p->kids[i], &p->kids[i + 1],
-				(p->nkids - i - 1) * sizeof(p->kids[0]));
-			p->nkids--;
+	if (t && t->indexed)
+		index_del(t, n);
+	if (p && n->idx < p->nkids && p->kids[n->idx] == n) {
+		for (i = n->idx; i + 1 < p->nkids; i++) {
+			p->kids[i] = p->kids[i + 1];
+			p->kids[i]->idx = i;
 		}
+		p->nkids--;
 	}
 	cell__dt_node_free(n);
 }
@@ -110,10 +220,10 @@ struct cell__dt_prop *cell__dt_prop(const struct cell__dt_node *n,
 	return NULL;
 }
 
-int cell__dt_setprop(struct cell__dt_node *n, const char *name,
-		     const void *val, uint32_t len)
+/* Set @n's property @name, @p when it exists, else a new last one. */
+static int setprop_at(struct cell__dt_node *n, struct cell__dt_prop *p,
+		      const char *name, const void *val, uint32_t len)
 {
-	struct cell__dt_prop *p = cell__dt_prop(n, name);
 	uint8_t *copy = malloc(len ? len : 1);
 
 	if (!copy)
@@ -144,7 +254,15 @@ int cell__dt_setprop(struct cell__dt_node *n, const char *name,
 	}
 	p->val = copy;
 	p->len = len;
+	if (is_ph_prop(name))
+		index_ph(n);
 	return 0;
+}
+
+int cell__dt_setprop(struct cell__dt_node *n, const char *name,
+		     const void *val, uint32_t len)
+{
+	return setprop_at(n, cell__dt_prop(n, name), name, val, len);
 }
 
 int cell__dt_setprop_u32(struct cell__dt_node *n, const char *name, uint32_t v)
@@ -174,6 +292,8 @@ bool cell__dt_delprop(struct cell__dt_node *n, const char *name)
 	memmove(&n->props[i], &n->props[i + 1],
 		(n->nprops - i - 1) * sizeof(n->props[0]));
 	n->nprops--;
+	if (is_ph_prop(name))
+		index_ph(n);
 	return true;
 }
 
@@ -238,12 +358,9 @@ struct cell__dt_node *cell__dt_next_in(const struct cell__dt_node *n,
 		return n->kids[0];
 	while (c != top && c->parent) {
 		const struct cell__dt_node *p = c->parent;
-		size_t i;
 
-		for (i = 0; i < p->nkids && p->kids[i] != c; i++)
-			;
-		if (i + 1 < p->nkids)
-			return p->kids[i + 1];
+		if (c->idx + 1 < p->nkids)
+			return p->kids[c->idx + 1];
 		c = p;
 	}
 	return NULL;
@@ -257,14 +374,23 @@ struct cell__dt_node *cell__dt_next(const struct cell__dt_node *n)
 struct cell__dt_node *cell__dt_by_phandle(const struct cell__dt_tree *t,
 					  uint32_t ph)
 {
-	struct cell__dt_node *n;
+	struct cell__dt_node *n, *best = NULL;
+	struct cell__hmap_it it;
 
-	if (!ph || ph == 0xffffffffu)
+	if (!valid_ph(ph))
 		return NULL;
-	for (n = t->root; n; n = cell__dt_next(n))
-		if (cell__dt_phandle(n) == ph)
-			return n;
-	return NULL;
+	if (!t->indexed) {
+		for (n = t->root; n; n = cell__dt_next(n))
+			if (cell__dt_phandle(n) == ph)
+				return n;
+		return NULL;
+	}
+	/* A duplicate number resolves to the first node, as a scan would. */
+	for (n = cell__hmap_first(&t->by_ph, ph_hash(ph), &it); n;
+	     n = cell__hmap_next(&t->by_ph, &it))
+		if (n->ph == ph && (!best || doc_before(n, best)))
+			best = n;
+	return best;
 }
 
 uint32_t cell__dt_max_phandle(const struct cell__dt_tree *t)
@@ -283,12 +409,22 @@ uint32_t cell__dt_max_phandle(const struct cell__dt_tree *t)
 struct cell__dt_node *cell__dt_child(const struct cell__dt_node *n,
 				     const char *name)
 {
+	struct cell__dt_tree *t = tree_of(n);
+	struct cell__dt_node *k, *best = NULL;
+	struct cell__hmap_it it;
 	size_t i;
 
-	for (i = 0; i < n->nkids; i++)
-		if (!strcmp(n->kids[i]->name, name))
-			return n->kids[i];
-	return NULL;
+	if (!t || !t->indexed) {
+		for (i = 0; i < n->nkids; i++)
+			if (!strcmp(n->kids[i]->name, name))
+				return n->kids[i];
+		return NULL;
+	}
+	for (k = cell__hmap_first(&t->by_name, name_hash(n, name), &it); k;
+	     k = cell__hmap_next(&t->by_name, &it))
+		if (k->parent == n && !strcmp(k->name, name) && (!best || k->idx < best->idx))
+			best = k;
+	return best;
 }
 
 struct cell__dt_node *cell__dt_lookup(const struct cell__dt_tree *t,
@@ -379,10 +515,43 @@ fail:
 	return NULL;
 }
 
+static int cmp_name(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/*
+ * Whether @n may have two properties of one name: true for small nodes,
+ * which are scanned pairwise anyway; large ones (__symbols__ has one
+ * property per label) are sorted, so that the pairwise scan only runs when
+ * it will find a repeat.
+ */
+static int has_dup_props(const struct cell__dt_node *n, bool *dup)
+{
+	const char **v;
+	size_t i;
+
+	*dup = n->nprops > 1;
+	if (n->nprops <= 16)
+		return 0;
+	*dup = false;
+	v = malloc(n->nprops * sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+	for (i = 0; i < n->nprops; i++)
+		v[i] = n->props[i].name;
+	qsort(v, n->nprops, sizeof(*v), cmp_name);
+	for (i = 1; i < n->nprops && !*dup; i++)
+		*dup = !strcmp(v[i - 1], v[i]);
+	free(v);
+	return 0;
+}
+
 static int parse_node(cell_ctx *ctx, const void *fdt, int off,
 		      struct cell__dt_node *n, int depth, const char *what)
 {
 	int po, sub, len, err;
+	bool dup;
 
 	if (depth > DT_MAX_DEPTH)
 		return cell__err(ctx, -EINVAL, "%s: nodes nested deeper than %d",
@@ -394,11 +563,21 @@ static int parse_node(cell_ctx *ctx, const void *fdt, int off,
 		if (!val || len < 0)
 			return cell__err(ctx, -EINVAL, "%s: unreadable property at offset %d",
 					 what, po);
-		if (cell__dt_prop(n, name))
-			return cell__err(ctx, -EINVAL, "%s: node '%s' has property '%s' twice",
-					 what, n->name, name);
-		if (cell__dt_setprop(n, name, val, (uint32_t)len))
+		if (setprop_at(n, NULL, name, val, (uint32_t)len))
 			return cell__err(ctx, -ENOMEM, "%s: out of memory", what);
+	}
+	if (has_dup_props(n, &dup))
+		return cell__err(ctx, -ENOMEM, "%s: out of memory", what);
+	if (dup) {
+		/* Name the first repeat in blob order, as the message always did. */
+		size_t i, j;
+
+		for (i = 1; i < n->nprops; i++)
+			for (j = 0; j < i; j++)
+				if (!strcmp(n->props[j].name, n->props[i].name))
+					return cell__err(ctx, -EINVAL,
+							 "%s: node '%s' has property '%s' twice",
+							 what, n->name, n->props[i].name);
 	}
 	fdt_for_each_subnode(sub, fdt, off) {
 		const char *name = fdt_get_name(fdt, sub, NULL);
@@ -448,6 +627,9 @@ int cell__dt_parse(cell_ctx *ctx, const void *fdt, const char *what,
 		cell__dt_free(t);
 		return err;
 	}
+	t->root->tree = t;
+	t->indexed = true;
+	index_add(t, t->root);
 	*out = t;
 	return 0;
 }
@@ -463,10 +645,10 @@ int cell__dt_parse(cell_ctx *ctx, const void *fdt, const char *what,
  * newest first.
  */
 struct strtab {
-	struct cell__hmap map;		/* hash of a suffix -> struct sfx + 1 */
+	struct cell__hmap map;		/* hash of a suffix -> index in sfx + 1 */
 	struct sfx {
 		uint32_t id, pos;	/* suffix of string @id from byte @pos */
-	} *sfx;
+	} *sfx;				/* one per distinct suffix, newest string */
 	size_t nsfx, cap_sfx;
 	struct str {
 		const char *s;
@@ -508,16 +690,30 @@ static int strtab_store(struct strtab *st, const char *s, size_t len)
 	st->str[id].len = len;
 	st->str[id].end = (id ? st->str[id - 1].end : 0) + len;
 	st->nstr++;
-	/* Every suffix, the empty one (just the NUL) included. */
+	/* Every suffix, the empty one (just the NUL) included; a suffix
+	 * stored before now names this newer string. */
 	for (pos = 0; pos < len; pos++) {
-		struct sfx *e = &st->sfx[st->nsfx];
+		uint64_t hash = cell__hmap_hash(s + pos, len - 1 - pos, 0);
+		struct cell__hmap_it it;
+		struct sfx *e = NULL;
+		void *v;
 
+		for (v = cell__hmap_first(&st->map, hash, &it); v && !e;
+		     v = cell__hmap_next(&st->map, &it)) {
+			struct sfx *c = &st->sfx[(uintptr_t)v - 1];
+			const struct str *h = &st->str[c->id];
+
+			if (h->len - c->pos == len - pos &&
+			    !memcmp(h->s + c->pos, s + pos, len - pos))
+				e = c;
+		}
+		if (!e) {
+			if (cell__hmap_add(&st->map, hash, (void *)(uintptr_t)(st->nsfx + 1)))
+				return -ENOMEM;
+			e = &st->sfx[st->nsfx++];
+		}
 		e->id = id;
 		e->pos = (uint32_t)pos;
-		if (cell__hmap_add(&st->map, cell__hmap_hash(s + pos, len - 1 - pos, 0),
-				   (void *)(uintptr_t)(st->nsfx + 1)))
-			return -ENOMEM;
-		st->nsfx++;
 	}
 	return 0;
 }
@@ -532,21 +728,22 @@ static int strtab_ref(struct strtab *st, const char *s)
 	void *v;
 	int err;
 
-	for (v = cell__hmap_first(&st->map, hash, &it); v;
+	for (v = cell__hmap_first(&st->map, hash, &it); v && !best;
 	     v = cell__hmap_next(&st->map, &it)) {
 		struct sfx *e = &st->sfx[(uintptr_t)v - 1];
 		const struct str *h = &st->str[e->id];
 
-		if (h->len - e->pos == len && !memcmp(h->s + e->pos, s, len) &&
-		    (!best || e->id > best->id))
+		if (h->len - e->pos == len && !memcmp(h->s + e->pos, s, len))
 			best = e;
 	}
-	if (!best) {
-		if ((err = strtab_store(st, s, len)))
-			return err;
-		best = &st->sfx[st->nsfx - len];
+	if (best) {
+		st->ref[st->nref++] = *best;
+		return 0;
 	}
-	st->ref[st->nref++] = *best;
+	if ((err = strtab_store(st, s, len)))
+		return err;
+	st->ref[st->nref].id = (uint32_t)st->nstr - 1;
+	st->ref[st->nref++].pos = 0;
 	return 0;
 }
 

@@ -5,6 +5,11 @@
  * and rewrites many properties, so it parses each blob once into this model,
  * edits pointers, and serialises with libfdt's sequential-write API. Output
  * order is the model's order, so equal inputs give byte-identical blobs.
+ *
+ * A parsed tree is indexed (phandle -> node, (parent, name) -> child, each
+ * node's place among its siblings), so that lookups and walks cost O(1) per
+ * step instead of a scan of the tree. The tree functions below keep the
+ * index current; rename a node only while it is detached.
  */
 #ifndef LIBCELL_DT_TREE_H
 #define LIBCELL_DT_TREE_H
@@ -13,6 +18,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "hmap.h"
 #include "internal.h"
 
 struct cell__dt_prop {
@@ -28,6 +34,9 @@ struct cell__dt_node {
 	size_t nprops, cap_props;
 	struct cell__dt_node **kids;
 	size_t nkids, cap_kids;
+	size_t idx;			/* place in parent->kids */
+	uint32_t ph;			/* phandle in the index, 0 when none */
+	struct cell__dt_tree *tree;	/* the tree, on its root only */
 	uint32_t mark;			/* scratch for algorithms */
 };
 
@@ -40,6 +49,11 @@ struct cell__dt_tree {
 	struct cell__dt_rsv *rsv;
 	size_t nrsv;
 	uint32_t boot_cpuid;
+	/* Accelerators: when one could not grow (out of memory) both are
+	 * dropped and lookups scan the tree as before. */
+	bool indexed;
+	struct cell__hmap by_ph;	/* phandle -> node */
+	struct cell__hmap by_name;	/* (parent, name) -> node */
 };
 
 /* Parse a blob that passed fdt_check_full(); @what names it in errors. */
