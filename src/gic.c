@@ -271,17 +271,11 @@ void cell_gic_list_free(cell_gic_list *list)
 	free(list);
 }
 
-int cell_gic_discover(cell_ctx *ctx, const void *fdt, size_t size,
-		      cell_gic_list **out)
+static int discover(cell_ctx *ctx, const void *fdt, cell_gic_list **out)
 {
 	cell_gic_list *l;
 	int node, ret, n = 0;
 
-	if (!out)
-		return cell__err(ctx, -EINVAL, "cell_gic_discover: out is NULL");
-	ret = cell__fdt_check(ctx, fdt, size);
-	if (ret)
-		return ret;
 	for (node = fdt_next_node(fdt, -1, NULL); node >= 0;
 	     node = fdt_next_node(fdt, node, NULL))
 		if (cell__fdt_gic_version(fdt, node))
@@ -315,6 +309,23 @@ int cell_gic_discover(cell_ctx *ctx, const void *fdt, size_t size,
 	return 0;
 fail:
 	cell_gic_list_free(l);
+	return ret;
+}
+
+int cell_gic_discover(cell_ctx *ctx, const void *fdt, size_t size,
+		      cell_gic_list **out)
+{
+	struct cell__fdt_index ix;
+	int ret;
+
+	if (!out)
+		return cell__err(ctx, -EINVAL, "cell_gic_discover: out is NULL");
+	ret = cell__fdt_check(ctx, fdt, size);
+	if (ret)
+		return ret;
+	cell__fdt_index_open(&ix, fdt);
+	ret = discover(ctx, fdt, out);
+	cell__fdt_index_close(&ix);
 	return ret;
 }
 

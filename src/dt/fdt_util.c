@@ -2,6 +2,7 @@
 /* Device-tree helpers on top of libfdt: cells, reg, ranges, phandles. */
 #include <stddef.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "fdt_util.h"
@@ -79,9 +80,158 @@ int cell__fdt_check(cell_ctx *ctx, const void *fdt, size_t size)
 	return 0;
 }
 
+/* Indexes open on this thread, innermost first. */
+static _Thread_local struct cell__fdt_index *open_ix;
+
+static uint64_t ph_hash(uint32_t ph)
+{
+	return cell__hmap_hash(&ph, sizeof(ph), 0);
+}
+
+static void ix_free(struct cell__fdt_index *ix)
+{
+	free(ix->off);
+	free(ix->parent);
+	cell__hmap_free(&ix->by_ph);
+	ix->off = ix->parent = NULL;
+}
+
+static bool ix_has_ph(const struct cell__fdt_index *ix, uint32_t ph)
+{
+	struct cell__hmap_it it;
+	void *v;
+
+	for (v = cell__hmap_first(&ix->by_ph, ph_hash(ph), &it); v;
+	     v = cell__hmap_next(&ix->by_ph, &it))
+		if (fdt_get_phandle(ix->fdt, ix->off[(uintptr_t)v - 1]) == ph)
+			return true;
+	return false;
+}
+
+void cell__fdt_index_open(struct cell__fdt_index *ix, const void *fdt)
+{
+	/* -1: fdt_next_node() counts the root as one level down from it. */
+	int stack[CELL__FDT_MAX_DEPTH], node, depth = -1;
+	size_t cap = 0;
+
+	memset(ix, 0, sizeof(*ix));
+	ix->fdt = fdt;
+	ix->prev = open_ix;
+	open_ix = ix;
+	for (node = fdt_next_node(fdt, -1, &depth); node >= 0;
+	     node = fdt_next_node(fdt, node, &depth)) {
+		uint32_t ph = fdt_get_phandle(fdt, node);
+
+		if (depth < 0)		/* past the end of the root */
+			break;
+		if (depth >= CELL__FDT_MAX_DEPTH)
+			goto fail;
+		if (ix->n == cap) {
+			size_t nc = cap ? cap * 2 : 256;
+			int *o = realloc(ix->off, nc * sizeof(*o));
+
+			if (!o)
+				goto fail;
+			ix->off = o;
+			o = realloc(ix->parent, nc * sizeof(*o));
+			if (!o)
+				goto fail;
+			ix->parent = o;
+			cap = nc;
+		}
+		stack[depth] = (int)ix->n;
+		ix->off[ix->n] = node;
+		ix->parent[ix->n] = depth ? stack[depth - 1] : -1;
+		/* The first node of a number, as fdt_node_offset_by_phandle(). */
+		if (ph && ph != (uint32_t)-1 && !ix_has_ph(ix, ph) &&
+		    cell__hmap_add(&ix->by_ph, ph_hash(ph), (void *)(uintptr_t)(ix->n + 1)))
+			goto fail;
+		ix->n++;
+	}
+	if (node < 0 && node != -FDT_ERR_NOTFOUND)
+		goto fail;
+	ix->active = true;
+	return;
+fail:
+	ix_free(ix);
+}
+
+void cell__fdt_index_close(struct cell__fdt_index *ix)
+{
+	open_ix = ix->prev;
+	ix_free(ix);
+	ix->active = false;
+}
+
+static const struct cell__fdt_index *ix_of(const void *fdt)
+{
+	const struct cell__fdt_index *ix;
+
+	for (ix = open_ix; ix; ix = ix->prev)
+		if (ix->fdt == fdt)
+			return ix->active ? ix : NULL;
+	return NULL;
+}
+
+/* Position of the node at @node in @ix, -1 when no node starts there. */
+static long ix_find(const struct cell__fdt_index *ix, int node)
+{
+	size_t lo = 0, hi = ix->n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (ix->off[mid] < node)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < ix->n && ix->off[lo] == node ? (long)lo : -1;
+}
+
+/* fdt_get_path() from the index: 0, or -1 to leave it to libfdt. */
+static int ix_path(const struct cell__fdt_index *ix, int node, char *buf, size_t len)
+{
+	int chain[CELL__FDT_MAX_DEPTH];
+	size_t depth = 0, need = 1, off = 0;
+	long k = ix_find(ix, node);
+
+	if (k < 0)
+		return -1;
+	for (; ix->parent[k] >= 0; k = ix->parent[k]) {
+		int l;
+
+		if (!fdt_get_name(ix->fdt, ix->off[k], &l) || depth == CELL__FDT_MAX_DEPTH)
+			return -1;
+		chain[depth++] = ix->off[k];
+		need += 1 + (size_t)l;
+	}
+	if (!depth)
+		need = 2;
+	/* libfdt wants room for the whole path and its NUL. */
+	if (need > len)
+		return -1;
+	buf[0] = '/';
+	buf[1] = 0;
+	while (depth--) {
+		int l;
+		const char *name = fdt_get_name(ix->fdt, chain[depth], &l);
+
+		buf[off++] = '/';
+		memcpy(buf + off, name, (size_t)l);
+		off += (size_t)l;
+		buf[off] = 0;
+	}
+	return 0;
+}
+
 const char *cell__fdt_path(const void *fdt, int node, char *buf, size_t len)
 {
+	const struct cell__fdt_index *ix = ix_of(fdt);
+
 	if (!len)
+		return buf;
+	if (ix && !ix_path(ix, node, buf, len))
 		return buf;
 	if (fdt_get_path(fdt, node, buf, len > INT32_MAX ? INT32_MAX : (int)len))
 		snprintf(buf, len, "<node at offset %d>", node);
@@ -101,10 +251,14 @@ uint64_t cell__fdt_read64(const void *p, unsigned int n)
 
 int cell__fdt_parent(const void *fdt, int node)
 {
+	const struct cell__fdt_index *ix = ix_of(fdt);
 	int stack[CELL__FDT_MAX_DEPTH], cur, depth = 0;
+	long k;
 
 	if (node <= 0)
 		return node == 0 ? -FDT_ERR_NOTFOUND : -FDT_ERR_BADOFFSET;
+	if (ix && (k = ix_find(ix, node)) >= 0)
+		return ix->parent[k] >= 0 ? ix->off[ix->parent[k]] : -FDT_ERR_NOTFOUND;
 	/* One forward scan (libfdt's fdt_parent_offset() makes two). */
 	for (cur = fdt_next_node(fdt, -1, &depth); cur >= 0 && cur <= node;
 	     cur = fdt_next_node(fdt, cur, &depth)) {
@@ -501,6 +655,26 @@ int cell__fdt_reg_cpu(cell_ctx *ctx, const void *fdt, int node, int idx,
 	return 0;
 }
 
+int cell__fdt_by_phandle(const void *fdt, uint32_t phandle)
+{
+	const struct cell__fdt_index *ix = ix_of(fdt);
+	struct cell__hmap_it it;
+	void *v;
+
+	if (!ix)
+		return fdt_node_offset_by_phandle(fdt, phandle);
+	if (phandle == 0 || phandle == (uint32_t)-1)
+		return -FDT_ERR_BADPHANDLE;
+	for (v = cell__hmap_first(&ix->by_ph, ph_hash(phandle), &it); v;
+	     v = cell__hmap_next(&ix->by_ph, &it)) {
+		int node = ix->off[(uintptr_t)v - 1];
+
+		if (fdt_get_phandle(fdt, node) == phandle)
+			return node;
+	}
+	return -FDT_ERR_NOTFOUND;
+}
+
 int cell__fdt_phandle(cell_ctx *ctx, const void *fdt, uint32_t phandle,
 		      int user, const char *prop, int *out)
 {
@@ -510,7 +684,7 @@ int cell__fdt_phandle(cell_ctx *ctx, const void *fdt, uint32_t phandle,
 	if (phandle == 0 || phandle == (uint32_t)-1)
 		return cell__err(ctx, -EINVAL, "%s: %s: invalid phandle 0x%x",
 				 PATH(user, path), prop, phandle);
-	node = fdt_node_offset_by_phandle(fdt, phandle);
+	node = cell__fdt_by_phandle(fdt, phandle);
 	if (node < 0)
 		return cell__err(ctx, -ENOENT,
 				 "%s: %s: phandle 0x%x refers to no node",

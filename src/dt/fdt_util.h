@@ -29,8 +29,11 @@
 
 #include <stdint.h>
 
+#include <stdbool.h>
+
 #include <libfdt.h>
 
+#include "hmap.h"
 #include "internal.h"
 
 /* Largest #address-cells / #size-cells accepted (the libfdt limit). */
@@ -65,6 +68,30 @@ int cell__fdt_check(cell_ctx *ctx, const void *fdt, size_t size);
  * Use it instead of fdt_check_full() on untrusted blobs (see fdt_util.c).
  */
 int cell__fdt_check_blob(const void *fdt, size_t size);
+
+/*
+ * Index of one blob, built in one pass: the node offsets in document order,
+ * each node's parent and the first node of each phandle (as libfdt's scans
+ * answer). While it is open on this thread, cell__fdt_parent(),
+ * cell__fdt_phandle() and cell__fdt_path() on that blob answer from it
+ * instead of scanning the blob from its start, which made discovery
+ * quadratic. It only accelerates: a blob it cannot index (out of memory,
+ * nested deeper than the helpers follow) is answered by the scans, with the
+ * same results. The blob must have passed cell__fdt_check() and must not
+ * change while the index is open; indexes nest and close in reverse order.
+ */
+struct cell__fdt_index {
+	const void *fdt;
+	int *off;			/* node offsets, ascending */
+	int *parent;			/* position of each node's parent, -1 for the root */
+	size_t n;
+	struct cell__hmap by_ph;	/* phandle -> position + 1 */
+	bool active;
+	struct cell__fdt_index *prev;
+};
+
+void cell__fdt_index_open(struct cell__fdt_index *ix, const void *fdt);
+void cell__fdt_index_close(struct cell__fdt_index *ix);
 
 /*
  * Path of @node into @buf (always NUL-terminated); on failure (path too
@@ -135,6 +162,9 @@ int cell__fdt_translate(cell_ctx *ctx, const void *fdt, int bus,
 
 /* True when @node is a PCI bus: device_type "pci" or "pciex". */
 int cell__fdt_is_pci_bus(const void *fdt, int node);
+
+/* fdt_node_offset_by_phandle(), from the open index when there is one. */
+int cell__fdt_by_phandle(const void *fdt, uint32_t phandle);
 
 /*
  * Node of @phandle. @user/@prop name the referencing node and property in
