@@ -642,115 +642,151 @@ int cell__dt_parse(cell_ctx *ctx, const void *fdt, const char *what,
  * afterwards, to the table libfdt's scan gives: a name reuses the newest
  * stored string it is a suffix of (the scan runs newest first and matches
  * the NUL too), otherwise it is stored, and the table lists the strings
- * newest first.
+ * newest first. All names are known before the first is placed, so storing
+ * a string updates, for each distinct name that is a suffix of it, which
+ * stored string is now the newest to end with it.
  */
 struct strtab {
-	struct cell__hmap map;		/* hash of a suffix -> index in sfx + 1 */
-	struct sfx {
-		uint32_t id, pos;	/* suffix of string @id from byte @pos */
-	} *sfx;				/* one per distinct suffix, newest string */
-	size_t nsfx, cap_sfx;
-	struct str {
+	struct cell__hmap map;		/* suffix_hash(name) -> index in name + 1 */
+	struct name {
 		const char *s;
 		size_t len;		/* with the NUL */
-		size_t end;		/* bytes of strings 0..this one */
-	} *str;
-	size_t nstr, cap_str;
-	struct sfx *ref;		/* per property, in blob order */
-	size_t nref;
+		bool hosted;		/* a stored string ends with it: */
+		uint32_t host, pos;	/* the newest, from byte @pos */
+	} *name;			/* distinct names */
+	size_t nname, cap_name;
+	uint32_t *prop;			/* per property in blob order: its name */
+	size_t nprop;
+	size_t *end;			/* per stored string: bytes up to its end */
+	uint32_t *str;			/* per stored string: its name */
+	size_t nstr;
+	struct ref {
+		uint32_t str, pos;
+	} *ref;				/* per property: where its name is */
 };
 
-static int strtab_store(struct strtab *st, const char *s, size_t len)
+/* Hash of @s[0, @len) built from its last byte, so that every suffix of a
+ * string is hashed in one backward pass (see strtab_store). */
+static uint64_t suffix_step(uint64_t h, unsigned char c)
 {
-	uint32_t id = (uint32_t)st->nstr;
-	size_t pos;
+	return (h ^ c) * 0x100000001b3ull;
+}
 
-	if (st->nstr == st->cap_str) {
-		size_t cap = st->cap_str ? st->cap_str * 2 : 64;
-		struct str *n = realloc(st->str, cap * sizeof(*n));
+static uint64_t suffix_key(uint64_t h)
+{
+	h ^= h >> 33;
+	h *= 0xff51afd7ed558ccdull;
+	h ^= h >> 33;
+	return h == 0 || h == CELL__HMAP_GONE ? 1 : h;
+}
 
-		if (!n)
-			return -ENOMEM;
-		st->str = n;
-		st->cap_str = cap;
+static uint64_t suffix_hash(const char *s, size_t len)
+{
+	uint64_t h = 0xcbf29ce484222325ull;
+
+	while (len--)
+		h = suffix_step(h, (unsigned char)s[len]);
+	return suffix_key(h);
+}
+
+/* Distinct name equal to @s[0, @len) (no NUL), or NULL. */
+static struct name *strtab_find(const struct strtab *st, const char *s, size_t len,
+				uint64_t key)
+{
+	struct cell__hmap_it it;
+	void *v;
+
+	for (v = cell__hmap_first(&st->map, key, &it); v;
+	     v = cell__hmap_next(&st->map, &it)) {
+		struct name *n = &st->name[(uintptr_t)v - 1];
+
+		if (n->len == len + 1 && !memcmp(n->s, s, len))
+			return n;
 	}
-	if (st->nsfx + len > st->cap_sfx) {
-		size_t cap = st->cap_sfx ? st->cap_sfx * 2 : 1024;
-		struct sfx *n;
+	return NULL;
+}
 
-		while (cap < st->nsfx + len)
-			cap *= 2;
-		n = realloc(st->sfx, cap * sizeof(*n));
-		if (!n)
-			return -ENOMEM;
-		st->sfx = n;
-		st->cap_sfx = cap;
-	}
-	st->str[id].s = s;
-	st->str[id].len = len;
-	st->str[id].end = (id ? st->str[id - 1].end : 0) + len;
-	st->nstr++;
-	/* Every suffix, the empty one (just the NUL) included; a suffix
-	 * stored before now names this newer string. */
-	for (pos = 0; pos < len; pos++) {
-		uint64_t hash = cell__hmap_hash(s + pos, len - 1 - pos, 0);
-		struct cell__hmap_it it;
-		struct sfx *e = NULL;
-		void *v;
+/* Pass 1: the distinct name of each property, in blob order. */
+static int strtab_add(struct strtab *st, const char *s)
+{
+	size_t len = strlen(s);
+	uint64_t key = suffix_hash(s, len);
+	struct name *n = strtab_find(st, s, len, key);
 
-		for (v = cell__hmap_first(&st->map, hash, &it); v && !e;
-		     v = cell__hmap_next(&st->map, &it)) {
-			struct sfx *c = &st->sfx[(uintptr_t)v - 1];
-			const struct str *h = &st->str[c->id];
+	if (!n) {
+		if (st->nname == st->cap_name) {
+			size_t cap = st->cap_name ? st->cap_name * 2 : 128;
+			struct name *nn = realloc(st->name, cap * sizeof(*nn));
 
-			if (h->len - c->pos == len - pos &&
-			    !memcmp(h->s + c->pos, s + pos, len - pos))
-				e = c;
-		}
-		if (!e) {
-			if (cell__hmap_add(&st->map, hash, (void *)(uintptr_t)(st->nsfx + 1)))
+			if (!nn)
 				return -ENOMEM;
-			e = &st->sfx[st->nsfx++];
+			st->name = nn;
+			st->cap_name = cap;
 		}
-		e->id = id;
-		e->pos = (uint32_t)pos;
+		n = &st->name[st->nname];
+		n->s = s;
+		n->len = len + 1;
+		n->hosted = false;
+		if (cell__hmap_add(&st->map, key, (void *)(uintptr_t)(st->nname + 1)))
+			return -ENOMEM;
+		st->nname++;
 	}
+	st->prop[st->nprop++] = (uint32_t)(n - st->name);
 	return 0;
 }
 
-/* Where name @s goes; the newest string wins, as in libfdt's scan. */
-static int strtab_ref(struct strtab *st, const char *s)
+/* Store @n as the newest string; it now hosts each name that ends it. */
+static void strtab_store(struct strtab *st, const struct name *n)
 {
-	size_t len = strlen(s) + 1;
-	uint64_t hash = cell__hmap_hash(s, len - 1, 0);
-	struct cell__hmap_it it;
-	struct sfx *best = NULL;
-	void *v;
-	int err;
+	uint32_t id = (uint32_t)st->nstr;
+	uint64_t h = 0xcbf29ce484222325ull;
+	size_t pos = n->len - 1;
 
-	for (v = cell__hmap_first(&st->map, hash, &it); v && !best;
-	     v = cell__hmap_next(&st->map, &it)) {
-		struct sfx *e = &st->sfx[(uintptr_t)v - 1];
-		const struct str *h = &st->str[e->id];
+	st->end[id] = (id ? st->end[id - 1] : 0) + n->len;
+	st->str[id] = (uint32_t)(n - st->name);
+	st->nstr++;
+	for (;;) {
+		struct name *d = strtab_find(st, n->s + pos, n->len - 1 - pos,
+					     suffix_key(h));
 
-		if (h->len - e->pos == len && !memcmp(h->s + e->pos, s, len))
-			best = e;
+		if (d) {
+			d->hosted = true;
+			d->host = id;
+			d->pos = (uint32_t)pos;
+		}
+		if (!pos--)
+			break;
+		h = suffix_step(h, (unsigned char)n->s[pos]);
 	}
-	if (best) {
-		st->ref[st->nref++] = *best;
-		return 0;
+}
+
+/* Pass 2: place every property's name, in blob order. */
+static int strtab_place(struct strtab *st)
+{
+	size_t k;
+
+	st->end = malloc((st->nname + 1) * sizeof(*st->end));
+	st->str = malloc((st->nname + 1) * sizeof(*st->str));
+	st->ref = malloc((st->nprop + 1) * sizeof(*st->ref));
+	if (!st->end || !st->str || !st->ref)
+		return -ENOMEM;
+	for (k = 0; k < st->nprop; k++) {
+		struct name *n = &st->name[st->prop[k]];
+
+		if (!n->hosted)
+			strtab_store(st, n);
+		st->ref[k].str = n->host;
+		st->ref[k].pos = n->pos;
 	}
-	if ((err = strtab_store(st, s, len)))
-		return err;
-	st->ref[st->nref].id = (uint32_t)st->nstr - 1;
-	st->ref[st->nref++].pos = 0;
 	return 0;
 }
 
 static void strtab_free(struct strtab *st)
 {
 	cell__hmap_free(&st->map);
-	free(st->sfx);
+	free(st->name);
+	free(st->prop);
+	free(st->end);
 	free(st->str);
 	free(st->ref);
 }
@@ -771,7 +807,7 @@ static int size_node(struct strtab *st, const struct cell__dt_node *n,
 	for (i = 0; i < n->nprops; i++) {
 		*structs += sizeof(struct fdt_property) + tagalign(n->props[i].len);
 		*strings += strlen(n->props[i].name) + 1;
-		if ((err = strtab_ref(st, n->props[i].name)))
+		if ((err = strtab_add(st, n->props[i].name)))
 			return err;
 	}
 	for (i = 0; i < n->nkids; i++)
@@ -806,7 +842,7 @@ static int build_node(void *buf, const struct cell__dt_node *n)
 /* Point every property of the finished blob @buf at its packed name. */
 static int pack_names(void *buf, const struct strtab *st)
 {
-	size_t total = st->nstr ? st->str[st->nstr - 1].end : 0, k = 0, i;
+	size_t total = st->nstr ? st->end[st->nstr - 1] : 0, k = 0, i;
 	char *strings = (char *)buf + fdt_off_dt_strings(buf);
 	int off = 0, next;
 	uint32_t tag;
@@ -815,18 +851,21 @@ static int pack_names(void *buf, const struct strtab *st)
 		tag = fdt_next_tag(buf, off, &next);
 		if (tag == FDT_PROP) {
 			struct fdt_property *p = fdt_offset_ptr_w(buf, off, sizeof(*p));
-			const struct sfx *r = &st->ref[k++];
+			const struct ref *r = &st->ref[k++];
 
-			if (!p || k > st->nref)
+			if (!p || k > st->nprop)
 				return -FDT_ERR_INTERNAL;
-			p->nameoff = cpu_to_fdt32((uint32_t)(total - st->str[r->id].end + r->pos));
+			p->nameoff = cpu_to_fdt32((uint32_t)(total - st->end[r->str] + r->pos));
 		}
 		off = next;
 	} while (tag != FDT_END && next >= 0);
-	if (tag != FDT_END || k != st->nref)
+	if (tag != FDT_END || k != st->nprop)
 		return -FDT_ERR_INTERNAL;
-	for (i = 0; i < st->nstr; i++)
-		memcpy(strings + total - st->str[i].end, st->str[i].s, st->str[i].len);
+	for (i = 0; i < st->nstr; i++) {
+		const struct name *n = &st->name[st->str[i]];
+
+		memcpy(strings + total - st->end[i], n->s, n->len);
+	}
 	fdt_set_size_dt_strings(buf, (uint32_t)total);
 	fdt_set_totalsize(buf, fdt_off_dt_strings(buf) + (uint32_t)total);
 	return 0;
@@ -841,8 +880,10 @@ int cell__dt_build(cell_ctx *ctx, const struct cell__dt_tree *t,
 	int err;
 
 	memset(&st, 0, sizeof(st));
-	st.ref = malloc((count_props(t->root) + 1) * sizeof(*st.ref));
-	err = st.ref ? size_node(&st, t->root, &structs, &strings) : -ENOMEM;
+	st.prop = malloc((count_props(t->root) + 1) * sizeof(*st.prop));
+	err = st.prop ? size_node(&st, t->root, &structs, &strings) : -ENOMEM;
+	if (!err)
+		err = strtab_place(&st);
 	/* Header, reservation map with its terminator, both blocks. */
 	cap = sizeof(struct fdt_header) + 8 + (t->nrsv + 1) * sizeof(struct fdt_reserve_entry) +
 	      structs + strings;
