@@ -282,17 +282,20 @@ int cell__dt_setprop_str(struct cell__dt_node *n, const char *name,
 bool cell__dt_delprop(struct cell__dt_node *n, const char *name)
 {
 	struct cell__dt_prop *p = cell__dt_prop(n, name);
+	bool ph;
 	size_t i;
 
 	if (!p)
 		return false;
+	/* @name may be the property's own, freed below. */
+	ph = is_ph_prop(p->name);
 	i = (size_t)(p - n->props);
 	free(p->name);
 	free(p->val);
 	memmove(&n->props[i], &n->props[i + 1],
 		(n->nprops - i - 1) * sizeof(n->props[0]));
 	n->nprops--;
-	if (is_ph_prop(name))
+	if (ph)
 		index_ph(n);
 	return true;
 }
