@@ -19,61 +19,65 @@ enum ref_kind {
 
 struct ref_rule {
 	const char *name;	/* exact name, or suffix when it starts with '*' */
+	size_t len;		/* strlen(name), compared before the bytes */
 	enum ref_kind kind;
 	const char *cells;	/* REF_CELLS: "#<x>-cells" on the target */
 	uint32_t args;		/* REF_FIXED arguments; REF_CELLS default */
 	bool has_default;	/* REF_CELLS: absent cells property = args */
 };
 
+/* Rules are matched against every property of a tree: lengths first. */
+#define RULE(name, ...) { name, sizeof(name) - 1, __VA_ARGS__ }
+
 static const struct ref_rule rules[] = {
-	{ "interrupt-parent", REF_LIST, NULL, 0, false },
-	{ "interrupts-extended", REF_CELLS, "#interrupt-cells", 0, false },
-	{ "interrupt-map", REF_IMAP, NULL, 0, false },
-	{ "msi-parent", REF_CELLS, "#msi-cells", 0, true },
-	{ "msi-map", REF_MAP, NULL, 0, false },
-	{ "iommu-map", REF_MAP, NULL, 0, false },
-	{ "iommus", REF_CELLS, "#iommu-cells", 0, false },
-	{ "clocks", REF_CELLS, "#clock-cells", 0, false },
-	{ "assigned-clocks", REF_CELLS, "#clock-cells", 0, false },
-	{ "assigned-clock-parents", REF_CELLS, "#clock-cells", 0, false },
-	{ "resets", REF_CELLS, "#reset-cells", 0, false },
-	{ "phys", REF_CELLS, "#phy-cells", 0, false },
-	{ "power-domains", REF_CELLS, "#power-domain-cells", 0, false },
-	{ "dmas", REF_CELLS, "#dma-cells", 0, false },
-	{ "mboxes", REF_CELLS, "#mbox-cells", 0, false },
-	{ "pwms", REF_CELLS, "#pwm-cells", 0, false },
-	{ "io-channels", REF_CELLS, "#io-channel-cells", 0, false },
-	{ "interconnects", REF_CELLS, "#interconnect-cells", 0, false },
-	{ "thermal-sensors", REF_CELLS, "#thermal-sensor-cells", 0, false },
-	{ "cooling-device", REF_CELLS, "#cooling-cells", 0, false },
-	{ "sound-dai", REF_CELLS, "#sound-dai-cells", 0, false },
-	{ "hwlocks", REF_CELLS, "#hwlock-cells", 0, false },
-	{ "gpios", REF_CELLS, "#gpio-cells", 0, false },
-	{ "*-gpios", REF_CELLS, "#gpio-cells", 0, false },
-	{ "*-gpio", REF_CELLS, "#gpio-cells", 0, false },
-	{ "gpio-ranges", REF_FIXED, NULL, 3, false },
-	{ "memory-region", REF_LIST, NULL, 0, false },
-	{ "nvmem-cells", REF_LIST, NULL, 0, false },
-	{ "interrupt-affinity", REF_LIST, NULL, 0, false },
-	{ "cpu", REF_LIST, NULL, 0, false },
-	{ "cpus", REF_LIST, NULL, 0, false },
-	{ "cpu-idle-states", REF_LIST, NULL, 0, false },
-	{ "operating-points-v2", REF_LIST, NULL, 0, false },
-	{ "next-level-cache", REF_LIST, NULL, 0, false },
-	{ "remote-endpoint", REF_LIST, NULL, 0, false },
-	{ "trip", REF_LIST, NULL, 0, false },
-	{ "sram", REF_LIST, NULL, 0, false },
-	{ "sfp", REF_LIST, NULL, 0, false },
-	{ "ethernet", REF_LIST, NULL, 0, false },
-	{ "phy", REF_LIST, NULL, 0, false },
-	{ "*-handle", REF_LIST, NULL, 0, false },
-	{ "*-supply", REF_LIST, NULL, 0, false },
-	{ "snps,axi-config", REF_LIST, NULL, 0, false },
-	{ "syscon", REF_FIRST, NULL, 0, false },
-	{ "*-syscon", REF_FIRST, NULL, 0, false },
-	{ "ti,syscon-pcie-ctrl", REF_FIRST, NULL, 0, false },
-	{ "*,grf", REF_FIRST, NULL, 0, false },
-	{ "*-grf", REF_FIRST, NULL, 0, false },
+	RULE("interrupt-parent", REF_LIST, NULL, 0, false),
+	RULE("interrupts-extended", REF_CELLS, "#interrupt-cells", 0, false),
+	RULE("interrupt-map", REF_IMAP, NULL, 0, false),
+	RULE("msi-parent", REF_CELLS, "#msi-cells", 0, true),
+	RULE("msi-map", REF_MAP, NULL, 0, false),
+	RULE("iommu-map", REF_MAP, NULL, 0, false),
+	RULE("iommus", REF_CELLS, "#iommu-cells", 0, false),
+	RULE("clocks", REF_CELLS, "#clock-cells", 0, false),
+	RULE("assigned-clocks", REF_CELLS, "#clock-cells", 0, false),
+	RULE("assigned-clock-parents", REF_CELLS, "#clock-cells", 0, false),
+	RULE("resets", REF_CELLS, "#reset-cells", 0, false),
+	RULE("phys", REF_CELLS, "#phy-cells", 0, false),
+	RULE("power-domains", REF_CELLS, "#power-domain-cells", 0, false),
+	RULE("dmas", REF_CELLS, "#dma-cells", 0, false),
+	RULE("mboxes", REF_CELLS, "#mbox-cells", 0, false),
+	RULE("pwms", REF_CELLS, "#pwm-cells", 0, false),
+	RULE("io-channels", REF_CELLS, "#io-channel-cells", 0, false),
+	RULE("interconnects", REF_CELLS, "#interconnect-cells", 0, false),
+	RULE("thermal-sensors", REF_CELLS, "#thermal-sensor-cells", 0, false),
+	RULE("cooling-device", REF_CELLS, "#cooling-cells", 0, false),
+	RULE("sound-dai", REF_CELLS, "#sound-dai-cells", 0, false),
+	RULE("hwlocks", REF_CELLS, "#hwlock-cells", 0, false),
+	RULE("gpios", REF_CELLS, "#gpio-cells", 0, false),
+	RULE("*-gpios", REF_CELLS, "#gpio-cells", 0, false),
+	RULE("*-gpio", REF_CELLS, "#gpio-cells", 0, false),
+	RULE("gpio-ranges", REF_FIXED, NULL, 3, false),
+	RULE("memory-region", REF_LIST, NULL, 0, false),
+	RULE("nvmem-cells", REF_LIST, NULL, 0, false),
+	RULE("interrupt-affinity", REF_LIST, NULL, 0, false),
+	RULE("cpu", REF_LIST, NULL, 0, false),
+	RULE("cpus", REF_LIST, NULL, 0, false),
+	RULE("cpu-idle-states", REF_LIST, NULL, 0, false),
+	RULE("operating-points-v2", REF_LIST, NULL, 0, false),
+	RULE("next-level-cache", REF_LIST, NULL, 0, false),
+	RULE("remote-endpoint", REF_LIST, NULL, 0, false),
+	RULE("trip", REF_LIST, NULL, 0, false),
+	RULE("sram", REF_LIST, NULL, 0, false),
+	RULE("sfp", REF_LIST, NULL, 0, false),
+	RULE("ethernet", REF_LIST, NULL, 0, false),
+	RULE("phy", REF_LIST, NULL, 0, false),
+	RULE("*-handle", REF_LIST, NULL, 0, false),
+	RULE("*-supply", REF_LIST, NULL, 0, false),
+	RULE("snps,axi-config", REF_LIST, NULL, 0, false),
+	RULE("syscon", REF_FIRST, NULL, 0, false),
+	RULE("*-syscon", REF_FIRST, NULL, 0, false),
+	RULE("ti,syscon-pcie-ctrl", REF_FIRST, NULL, 0, false),
+	RULE("*,grf", REF_FIRST, NULL, 0, false),
+	RULE("*-grf", REF_FIRST, NULL, 0, false),
 };
 
 static bool suffix(const char *s, const char *suf)
@@ -85,23 +89,30 @@ static bool suffix(const char *s, const char *suf)
 
 static const struct ref_rule *rule_for(const char *name)
 {
-	size_t i;
+	size_t i, len;
 
 	/* pinctrl-0, pinctrl-1, ...: lists of pin configuration phandles. */
 	if (!strncmp(name, "pinctrl-", 8) && name[8] &&
 	    strspn(name + 8, "0123456789") == strlen(name + 8)) {
-		static const struct ref_rule pinctrl = { "pinctrl-N", REF_LIST,
-							 NULL, 0, false };
+		static const struct ref_rule pinctrl = RULE("pinctrl-N", REF_LIST,
+							    NULL, 0, false);
 		return &pinctrl;
 	}
 	/* GPIO counts, not references ("nr-gpios", "snps,nr-gpios"). */
 	if (!strcmp(name, "nr-gpios") || suffix(name, ",nr-gpios"))
 		return NULL;
+	len = strlen(name);
 	for (i = 0; i < sizeof(rules) / sizeof(rules[0]); i++) {
-		const char *r = rules[i].name;
+		const struct ref_rule *r = &rules[i];
 
-		if (r[0] == '*' ? suffix(name, r + 1) : !strcmp(name, r))
-			return &rules[i];
+		if (r->name[0] == '*') {
+			if (len >= r->len && name[len - 1] == r->name[r->len - 1] &&
+			    !memcmp(name + len - (r->len - 1), r->name + 1, r->len - 1))
+				return r;
+		} else if (len == r->len && name[0] == r->name[0] &&
+			   !memcmp(name, r->name, len)) {
+			return r;
+		}
 	}
 	return NULL;
 }
