@@ -58,7 +58,7 @@ static int gic_maintenance(cell_ctx *ctx, const void *fdt, int node,
 	const fdt32_t *p;
 	int len, parent, ret;
 
-	p = fdt_getprop(fdt, node, "interrupts", &len);
+	p = cell__fdt_getprop(fdt, node, "interrupts", &len);
 	if (!p)
 		return 0;
 	ret = cell__fdt_interrupt_parent(ctx, fdt, node, &parent);
@@ -116,7 +116,7 @@ static int gic_its(cell_ctx *ctx, const void *fdt, int node,
 		if (ret)
 			return ret;
 		child_path(fdt, e->info.path, child, its->path);
-		its->phandle = fdt_get_phandle(fdt, child);
+		its->phandle = cell__fdt_get_phandle(fdt, child);
 		its->enabled = (uint32_t)cell__fdt_enabled(fdt, child);
 		e->info.its_count++;
 	}
@@ -137,7 +137,7 @@ static int gic_parse(cell_ctx *ctx, const void *fdt, int node, int version,
 	cell__fdt_compat(fdt, node, g->compatible, sizeof(g->compatible));
 	g->version = (uint32_t)version;
 	g->enabled = (uint32_t)cell__fdt_enabled(fdt, node);
-	g->phandle = fdt_get_phandle(fdt, node);
+	g->phandle = cell__fdt_get_phandle(fdt, node);
 	ret = cell__fdt_u32(ctx, fdt, node, "#interrupt-cells", 0, 8,
 			    &g->interrupt_cells);
 	if (ret < 0)
@@ -188,7 +188,7 @@ static int gic_parse(cell_ctx *ctx, const void *fdt, int node, int version,
 	g->has_hypervisor_interface = i > 1;
 	g->has_virtual_interface = i > 2;
 
-	p = fdt_getprop(fdt, node, "redistributor-stride", &len);
+	p = cell__fdt_getprop(fdt, node, "redistributor-stride", &len);
 	if (p) {
 		if (len != 4 && len != 8)
 			return cell__err(ctx, -EINVAL,
@@ -219,7 +219,7 @@ static int cpus_parse(cell_ctx *ctx, const void *fdt, cell_gic_list *l)
 	if (ret)
 		return ret;
 	fdt_for_each_subnode(child, fdt, cpus) {
-		const char *t = fdt_getprop(fdt, child, "device_type", &len);
+		const char *t = cell__fdt_getprop(fdt, child, "device_type", &len);
 
 		if (t && len == 4 && !memcmp(t, "cpu", 4))
 			n++;
@@ -230,7 +230,7 @@ static int cpus_parse(cell_ctx *ctx, const void *fdt, cell_gic_list *l)
 	if (!l->cpus)
 		return cell__err(ctx, -ENOMEM, "out of memory");
 	fdt_for_each_subnode(child, fdt, cpus) {
-		const char *t = fdt_getprop(fdt, child, "device_type", &len);
+		const char *t = cell__fdt_getprop(fdt, child, "device_type", &len);
 		struct cell_dt_cpu *c = &l->cpus[l->ncpus];
 
 		if (!t || len != 4 || memcmp(t, "cpu", 4))
@@ -276,8 +276,8 @@ static int discover(cell_ctx *ctx, const void *fdt, cell_gic_list **out)
 	cell_gic_list *l;
 	int node, ret, n = 0;
 
-	for (node = fdt_next_node(fdt, -1, NULL); node >= 0;
-	     node = fdt_next_node(fdt, node, NULL))
+	for (node = cell__fdt_next_node(fdt, -1, NULL); node >= 0;
+	     node = cell__fdt_next_node(fdt, node, NULL))
 		if (cell__fdt_gic_version(fdt, node))
 			n++;
 	l = calloc(1, sizeof(*l));
@@ -291,8 +291,8 @@ static int discover(cell_ctx *ctx, const void *fdt, cell_gic_list **out)
 			return cell__err(ctx, -ENOMEM, "out of memory");
 		}
 	}
-	for (node = fdt_next_node(fdt, -1, NULL); node >= 0;
-	     node = fdt_next_node(fdt, node, NULL)) {
+	for (node = cell__fdt_next_node(fdt, -1, NULL); node >= 0;
+	     node = cell__fdt_next_node(fdt, node, NULL)) {
 		int version = cell__fdt_gic_version(fdt, node);
 
 		if (!version)

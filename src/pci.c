@@ -73,8 +73,8 @@ static int is_host(const void *fdt, int node, int parent)
 	if (parent < 0)
 		return 0;
 	if (!cell__fdt_is_pci_bus(fdt, node) &&
-	    fdt_stringlist_search(fdt, node, "compatible", "pci-host-ecam-generic") < 0 &&
-	    fdt_stringlist_search(fdt, node, "compatible", "pci-host-cam-generic") < 0)
+	    cell__fdt_stringlist_search(fdt, node, "compatible", "pci-host-ecam-generic") < 0 &&
+	    cell__fdt_stringlist_search(fdt, node, "compatible", "pci-host-cam-generic") < 0)
 		return 0;
 	return !cell__fdt_is_pci_bus(fdt, parent);
 }
@@ -100,7 +100,7 @@ static int cells_prop(cell_ctx *ctx, const void *fdt, int node,
 	int len;
 
 	*n = 0;
-	*p = fdt_getprop(fdt, node, name, &len);
+	*p = cell__fdt_getprop(fdt, node, name, &len);
 	if (!*p) {
 		if (len != -FDT_ERR_NOTFOUND)
 			return cell__err(ctx, -EINVAL, "%s: cannot read %s: %s",
@@ -279,7 +279,7 @@ static int intx_upstream(cell_ctx *ctx, const void *fdt, struct memo *memo,
 	const fdt32_t *p;
 	int ret, up, len;
 
-	p = fdt_getprop(fdt, ctl, "msi-parent", &len);
+	p = cell__fdt_getprop(fdt, ctl, "msi-parent", &len);
 	if (p && len >= 4) {
 		ret = resolve(ctx, fdt, memo, fdt32_ld(p), ctl, "msi-parent",
 			      &up, x->upstream);
@@ -502,8 +502,8 @@ static int walk_hosts(cell_ctx *ctx, const void *fdt, cell_pci_list *l,
 	int stack[CELL__FDT_MAX_DEPTH], node, depth = 0, ret;
 
 	*count = 0;
-	for (node = fdt_next_node(fdt, -1, &depth); node >= 0;
-	     node = fdt_next_node(fdt, node, &depth)) {
+	for (node = cell__fdt_next_node(fdt, -1, &depth); node >= 0;
+	     node = cell__fdt_next_node(fdt, node, &depth)) {
 		if (depth < 0 || depth >= CELL__FDT_MAX_DEPTH)
 			return cell__err(ctx, -EINVAL,
 					 "device tree: nodes nested deeper than %d",

@@ -92,8 +92,46 @@ static void ix_free(struct cell__fdt_index *ix)
 {
 	free(ix->off);
 	free(ix->parent);
+	free(ix->depth);
+	free(ix->hot);
 	cell__hmap_free(&ix->by_ph);
-	ix->off = ix->parent = NULL;
+	ix->off = ix->parent = ix->depth = NULL;
+	ix->hot = NULL;
+	ix->n = 0;
+}
+
+/* Properties the index locates in every node, by enum cell__fdt_hot. */
+static const char *const hot_names[CELL__FDT_HOT_N] = {
+	"compatible", "status", "device_type", "phandle", "linux,phandle",
+	"interrupt-parent", "#address-cells", "#size-cells", "#interrupt-cells",
+	"reg", "ranges", "interrupt-controller", "interrupt-map", "msi-controller",
+};
+
+static int hot_of(const char *name)
+{
+	int h;
+
+	for (h = 0; h < CELL__FDT_HOT_N; h++)
+		if (!strcmp(name, hot_names[h]))
+			return h;
+	return -1;
+}
+
+/* fdt_get_phandle() of node @k from its located properties. */
+static uint32_t ix_phandle(const struct cell__fdt_index *ix, size_t k)
+{
+	static const int which[] = { CELL__FDT_HOT_PHANDLE, CELL__FDT_HOT_LINUX_PHANDLE };
+	size_t i;
+
+	for (i = 0; i < 2; i++) {
+		int len, off = ix->hot[k][which[i]];
+		const fdt32_t *v = off < 0 ? NULL :
+				   fdt_getprop_by_offset(ix->fdt, off, NULL, &len);
+
+		if (v && len == (int)sizeof(*v))
+			return fdt32_ld(v);
+	}
+	return 0;
 }
 
 static bool ix_has_ph(const struct cell__fdt_index *ix, uint32_t ph)
@@ -103,56 +141,132 @@ static bool ix_has_ph(const struct cell__fdt_index *ix, uint32_t ph)
 
 	for (v = cell__hmap_first(&ix->by_ph, ph_hash(ph), &it); v;
 	     v = cell__hmap_next(&ix->by_ph, &it))
-		if (fdt_get_phandle(ix->fdt, ix->off[(uintptr_t)v - 1]) == ph)
+		if (ix_phandle(ix, (uintptr_t)v - 1) == ph)
 			return true;
 	return false;
 }
 
+/* A new node at @off, child of position @parent, @depth below the root. */
+static int ix_node(struct cell__fdt_index *ix, int off, int parent, int depth,
+		   size_t *cap)
+{
+	int h;
+
+	if (ix->n == *cap) {
+		size_t nc = *cap ? *cap * 2 : 256;
+		int *o = realloc(ix->off, nc * sizeof(*o));
+		int32_t (*hot)[CELL__FDT_HOT_N];
+
+		if (!o)
+			return -1;
+		ix->off = o;
+		o = realloc(ix->parent, nc * sizeof(*o));
+		if (!o)
+			return -1;
+		ix->parent = o;
+		o = realloc(ix->depth, nc * sizeof(*o));
+		if (!o)
+			return -1;
+		ix->depth = o;
+		hot = realloc(ix->hot, nc * sizeof(*hot));
+		if (!hot)
+			return -1;
+		ix->hot = hot;
+		*cap = nc;
+	}
+	ix->off[ix->n] = off;
+	ix->parent[ix->n] = parent;
+	ix->depth[ix->n] = depth;
+	for (h = 0; h < CELL__FDT_HOT_N; h++)
+		ix->hot[ix->n][h] = -1;
+	ix->n++;
+	return 0;
+}
+
+/*
+ * One walk of the structure block: nodes, parents and the first of each
+ * located property among a node's own (the ones before its first subnode,
+ * which are all libfdt's lookups see). Property names are classified once
+ * per string-table offset.
+ */
 void cell__fdt_index_open(struct cell__fdt_index *ix, const void *fdt)
 {
-	/* -1: fdt_next_node() counts the root as one level down from it. */
-	int stack[CELL__FDT_MAX_DEPTH], node, depth = -1;
-	size_t cap = 0;
+	int stack[CELL__FDT_MAX_DEPTH], depth = -1, off = 0, next;
+	uint32_t strsize = fdt_size_dt_strings(fdt), tag;
+	bool own = false;		/* still in the current node's properties */
+	int8_t *cls;			/* per string offset: 0 unseen, 1 other, 2 + hot */
+	size_t cap = 0, k;
 
 	memset(ix, 0, sizeof(*ix));
 	ix->fdt = fdt;
 	ix->prev = open_ix;
 	open_ix = ix;
-	for (node = fdt_next_node(fdt, -1, &depth); node >= 0;
-	     node = fdt_next_node(fdt, node, &depth)) {
-		uint32_t ph = fdt_get_phandle(fdt, node);
-
-		if (depth < 0)		/* past the end of the root */
+	cls = calloc(strsize + 1, 1);
+	if (!cls)
+		return;
+	do {
+		tag = fdt_next_tag(fdt, off, &next);
+		if (next < 0)
+			goto fail;
+		switch (tag) {
+		case FDT_BEGIN_NODE:
+			if (++depth >= CELL__FDT_MAX_DEPTH || (depth == 0 && ix->n) ||
+			    ix_node(ix, off, depth ? stack[depth - 1] : -1, depth, &cap))
+				goto fail;
+			stack[depth] = (int)ix->n - 1;
+			own = true;
 			break;
-		if (depth >= CELL__FDT_MAX_DEPTH)
-			goto fail;
-		if (ix->n == cap) {
-			size_t nc = cap ? cap * 2 : 256;
-			int *o = realloc(ix->off, nc * sizeof(*o));
+		case FDT_END_NODE:
+			if (depth-- < 0)
+				goto fail;
+			own = false;
+			break;
+		case FDT_PROP: {
+			const struct fdt_property *p = fdt_offset_ptr(fdt, off, sizeof(*p));
+			uint32_t no = p ? fdt32_ld(&p->nameoff) : UINT32_MAX;
+			int h;
 
-			if (!o)
+			if (depth < 0 || no >= strsize)
 				goto fail;
-			ix->off = o;
-			o = realloc(ix->parent, nc * sizeof(*o));
-			if (!o)
-				goto fail;
-			ix->parent = o;
-			cap = nc;
+			if (!own)
+				break;
+			if (!cls[no]) {
+				const char *name = fdt_string(fdt, (int)no);
+
+				if (!name)
+					goto fail;
+				h = hot_of(name);
+				cls[no] = (int8_t)(h < 0 ? 1 : 2 + h);
+			}
+			h = cls[no] - 2;
+			if (h >= 0 && ix->hot[stack[depth]][h] < 0)
+				ix->hot[stack[depth]][h] = off;
+			break;
 		}
-		stack[depth] = (int)ix->n;
-		ix->off[ix->n] = node;
-		ix->parent[ix->n] = depth ? stack[depth - 1] : -1;
-		/* The first node of a number, as fdt_node_offset_by_phandle(). */
-		if (ph && ph != (uint32_t)-1 && !ix_has_ph(ix, ph) &&
-		    cell__hmap_add(&ix->by_ph, ph_hash(ph), (void *)(uintptr_t)(ix->n + 1)))
+		case FDT_NOP:
+			break;
+		case FDT_END:
+			if (depth != -1 || !ix->n)
+				goto fail;
+			break;
+		default:
 			goto fail;
-		ix->n++;
+		}
+		off = next;
+	} while (tag != FDT_END);
+	/* The first node of a number, as fdt_node_offset_by_phandle(). */
+	for (k = 0; k < ix->n; k++) {
+		uint32_t ph = ix_phandle(ix, k);
+
+		if (ph && ph != (uint32_t)-1 && !ix_has_ph(ix, ph) &&
+		    cell__hmap_add(&ix->by_ph, ph_hash(ph), (void *)(uintptr_t)(k + 1)))
+			goto fail;
 	}
-	if (node < 0 && node != -FDT_ERR_NOTFOUND)
-		goto fail;
+	free(cls);
 	ix->active = true;
 	return;
 fail:
+	free(cls);
 	ix_free(ix);
 }
 
@@ -187,6 +301,72 @@ static long ix_find(const struct cell__fdt_index *ix, int node)
 			hi = mid;
 	}
 	return lo < ix->n && ix->off[lo] == node ? (long)lo : -1;
+}
+
+const void *cell__fdt_getprop(const void *fdt, int node, const char *name, int *lenp)
+{
+	const struct cell__fdt_index *ix = ix_of(fdt);
+	int h, off;
+	long k;
+
+	if (!ix || (h = hot_of(name)) < 0 || (k = ix_find(ix, node)) < 0)
+		return fdt_getprop(fdt, node, name, lenp);
+	off = ix->hot[k][h];
+	if (off < 0) {
+		if (lenp)
+			*lenp = -FDT_ERR_NOTFOUND;
+		return NULL;
+	}
+	return fdt_getprop_by_offset(fdt, off, NULL, lenp);
+}
+
+int cell__fdt_stringlist_search(const void *fdt, int node, const char *prop,
+				const char *s)
+{
+	size_t want = strlen(s) + 1;
+	const char *list, *end;
+	int len, idx = 0;
+
+	list = cell__fdt_getprop(fdt, node, prop, &len);
+	if (!list)
+		return len;
+	for (end = list + len; list < end; list += len, idx++) {
+		len = (int)strnlen(list, (size_t)(end - list)) + 1;
+		if (list + len > end)
+			return -FDT_ERR_BADVALUE;
+		if ((size_t)len == want && !memcmp(list, s, want))
+			return idx;
+	}
+	return -FDT_ERR_NOTFOUND;
+}
+
+int cell__fdt_next_node(const void *fdt, int node, int *depth)
+{
+	const struct cell__fdt_index *ix = ix_of(fdt);
+	long k;
+
+	if (!ix || (node >= 0 && (k = ix_find(ix, node)) < 0))
+		return fdt_next_node(fdt, node, depth);
+	if (node < 0) {
+		if (depth)
+			(*depth)++;
+		return ix->off[0];
+	}
+	if ((size_t)k + 1 >= ix->n)
+		return -FDT_ERR_NOTFOUND;
+	if (depth)
+		*depth += ix->depth[k + 1] - ix->depth[k];
+	return ix->off[k + 1];
+}
+
+uint32_t cell__fdt_get_phandle(const void *fdt, int node)
+{
+	const struct cell__fdt_index *ix = ix_of(fdt);
+	long k;
+
+	if (!ix || (k = ix_find(ix, node)) < 0)
+		return fdt_get_phandle(fdt, node);
+	return ix_phandle(ix, (size_t)k);
 }
 
 /* fdt_get_path() from the index: 0, or -1 to leave it to libfdt. */
@@ -279,7 +459,7 @@ int cell__fdt_u32(cell_ctx *ctx, const void *fdt, int node, const char *name,
 	uint32_t v;
 	int len;
 
-	p = fdt_getprop(fdt, node, name, &len);
+	p = cell__fdt_getprop(fdt, node, name, &len);
 	if (!p) {
 		if (len != -FDT_ERR_NOTFOUND)
 			return cell__err(ctx, -EINVAL, "%s: cannot read %s: %s",
@@ -372,7 +552,7 @@ static int reg_layout(cell_ctx *ctx, const void *fdt, int node, int parent,
 	ret = cell__fdt_cells(ctx, fdt, parent, ac, sc);
 	if (ret)
 		return ret;
-	p = fdt_getprop(fdt, node, "reg", &len);
+	p = cell__fdt_getprop(fdt, node, "reg", &len);
 	if (!p) {
 		if (len != -FDT_ERR_NOTFOUND)
 			return cell__err(ctx, -EINVAL, "%s: cannot read reg: %s",
@@ -474,7 +654,7 @@ int cell__fdt_is_pci_bus(const void *fdt, int node)
 	const char *t;
 	int len;
 
-	t = fdt_getprop(fdt, node, "device_type", &len);
+	t = cell__fdt_getprop(fdt, node, "device_type", &len);
 	if (!t || len < 1 || t[len - 1] != '\0')
 		return 0;
 	return !strcmp(t, "pci") || !strcmp(t, "pciex");
@@ -521,7 +701,7 @@ static int map_one(cell_ctx *ctx, const void *fdt, int bus, int parent,
 				 PATH(bus, path), a->cells, ac);
 	pci = ac == 3 && cell__fdt_is_pci_bus(fdt, bus);
 	lo = addr_low64(a, pci, &hi);
-	r = fdt_getprop(fdt, bus, "ranges", &len);
+	r = cell__fdt_getprop(fdt, bus, "ranges", &len);
 	if (!r) {
 		if (len != -FDT_ERR_NOTFOUND)
 			return cell__err(ctx, -EINVAL, "%s: cannot read ranges: %s",
@@ -666,12 +846,9 @@ int cell__fdt_by_phandle(const void *fdt, uint32_t phandle)
 	if (phandle == 0 || phandle == (uint32_t)-1)
 		return -FDT_ERR_BADPHANDLE;
 	for (v = cell__hmap_first(&ix->by_ph, ph_hash(phandle), &it); v;
-	     v = cell__hmap_next(&ix->by_ph, &it)) {
-		int node = ix->off[(uintptr_t)v - 1];
-
-		if (fdt_get_phandle(fdt, node) == phandle)
-			return node;
-	}
+	     v = cell__hmap_next(&ix->by_ph, &it))
+		if (ix_phandle(ix, (uintptr_t)v - 1) == phandle)
+			return ix->off[(uintptr_t)v - 1];
 	return -FDT_ERR_NOTFOUND;
 }
 
@@ -705,7 +882,7 @@ int cell__fdt_interrupt_parent(cell_ctx *ctx, const void *fdt, int node,
 
 		/* The nearest ancestor (or self) carrying interrupt-parent. */
 		while (holder >= 0 &&
-		       !(p = fdt_getprop(fdt, holder, "interrupt-parent", &len)))
+		       !(p = cell__fdt_getprop(fdt, holder, "interrupt-parent", &len)))
 			holder = cell__fdt_parent(fdt, holder);
 		if (holder < 0)
 			return cell__err(ctx, -ENOENT,
@@ -719,8 +896,8 @@ int cell__fdt_interrupt_parent(cell_ctx *ctx, const void *fdt, int node,
 					"interrupt-parent", &target);
 		if (ret)
 			return ret;
-		if (fdt_getprop(fdt, target, "interrupt-controller", NULL) ||
-		    fdt_getprop(fdt, target, "interrupt-map", NULL)) {
+		if (cell__fdt_getprop(fdt, target, "interrupt-controller", NULL) ||
+		    cell__fdt_getprop(fdt, target, "interrupt-map", NULL)) {
 			*out = target;
 			return 0;
 		}
@@ -736,7 +913,7 @@ int cell__fdt_enabled(const void *fdt, int node)
 	const char *s;
 	int len;
 
-	s = fdt_getprop(fdt, node, "status", &len);
+	s = cell__fdt_getprop(fdt, node, "status", &len);
 	if (!s)
 		return 1;
 	if (len < 1 || s[len - 1] != '\0')
@@ -752,7 +929,7 @@ void cell__fdt_compat(const void *fdt, int node, char *buf, size_t len)
 	if (!len)
 		return;
 	buf[0] = '\0';
-	s = fdt_getprop(fdt, node, "compatible", &plen);
+	s = cell__fdt_getprop(fdt, node, "compatible", &plen);
 	if (s && plen > 0)
 		snprintf(buf, len, "%.*s", (int)strnlen(s, (size_t)plen), s);
 }
@@ -773,7 +950,7 @@ int cell__fdt_gic_version(const void *fdt, int node)
 	int len;
 
 	/* One property lookup per node: this runs on every node of a tree. */
-	c = fdt_getprop(fdt, node, "compatible", &len);
+	c = cell__fdt_getprop(fdt, node, "compatible", &len);
 	if (!c || len <= 0)
 		return 0;
 	for (end = c + len; c < end; c += l + 1) {

@@ -71,19 +71,34 @@ int cell__fdt_check_blob(const void *fdt, size_t size);
 
 /*
  * Index of one blob, built in one pass: the node offsets in document order,
- * each node's parent and the first node of each phandle (as libfdt's scans
+ * each node's parent, where each node's common properties are (enum
+ * cell__fdt_hot) and the first node of each phandle (as libfdt's scans
  * answer). While it is open on this thread, cell__fdt_parent(),
- * cell__fdt_phandle() and cell__fdt_path() on that blob answer from it
+ * cell__fdt_phandle(), cell__fdt_path() and the cell__fdt_getprop() family
+ * on that blob answer from it
  * instead of scanning the blob from its start, which made discovery
  * quadratic. It only accelerates: a blob it cannot index (out of memory,
  * nested deeper than the helpers follow) is answered by the scans, with the
  * same results. The blob must have passed cell__fdt_check() and must not
  * change while the index is open; indexes nest and close in reverse order.
  */
+/* Properties the index locates in every node (see fdt_util.c). */
+enum cell__fdt_hot {
+	CELL__FDT_HOT_COMPATIBLE, CELL__FDT_HOT_STATUS, CELL__FDT_HOT_DEVICE_TYPE,
+	CELL__FDT_HOT_PHANDLE, CELL__FDT_HOT_LINUX_PHANDLE,
+	CELL__FDT_HOT_INTERRUPT_PARENT, CELL__FDT_HOT_ADDRESS_CELLS,
+	CELL__FDT_HOT_SIZE_CELLS, CELL__FDT_HOT_INTERRUPT_CELLS, CELL__FDT_HOT_REG,
+	CELL__FDT_HOT_RANGES, CELL__FDT_HOT_INTERRUPT_CONTROLLER,
+	CELL__FDT_HOT_INTERRUPT_MAP, CELL__FDT_HOT_MSI_CONTROLLER,
+	CELL__FDT_HOT_N
+};
+
 struct cell__fdt_index {
 	const void *fdt;
 	int *off;			/* node offsets, ascending */
 	int *parent;			/* position of each node's parent, -1 for the root */
+	int *depth;			/* levels below the root */
+	int32_t (*hot)[CELL__FDT_HOT_N];	/* offset of each located property, -1 */
 	size_t n;
 	struct cell__hmap by_ph;	/* phandle -> position + 1 */
 	bool active;
@@ -162,6 +177,15 @@ int cell__fdt_translate(cell_ctx *ctx, const void *fdt, int bus,
 
 /* True when @node is a PCI bus: device_type "pci" or "pciex". */
 int cell__fdt_is_pci_bus(const void *fdt, int node);
+
+/* fdt_getprop(), fdt_stringlist_search() and fdt_get_phandle(), from the
+ * open index when there is one and the property is one it locates. */
+const void *cell__fdt_getprop(const void *fdt, int node, const char *name, int *lenp);
+int cell__fdt_stringlist_search(const void *fdt, int node, const char *prop,
+				const char *s);
+uint32_t cell__fdt_get_phandle(const void *fdt, int node);
+/* fdt_next_node() (with its @depth counting), from the open index. */
+int cell__fdt_next_node(const void *fdt, int node, int *depth);
 
 /* fdt_node_offset_by_phandle(), from the open index when there is one. */
 int cell__fdt_by_phandle(const void *fdt, uint32_t phandle);
