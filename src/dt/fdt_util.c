@@ -20,31 +20,50 @@
  */
 static int check_names(const void *fdt)
 {
+	uint32_t strsize = fdt_size_dt_strings(fdt), tag, no;
+	/* Name offsets already checked: most names repeat many times. */
+	uint8_t *seen = calloc(strsize / 8 + 1, 1);
 	const void *prop;
 	fdt32_t nameoff;
-	int off = 0, next;
-	uint32_t tag;
+	int off = 0, next, ret = 0;
 
 	for (;;) {
 		tag = fdt_next_tag(fdt, off, &next);
 		if (tag == FDT_END)
-			return 0;
-		if (next <= off)
-			return -FDT_ERR_BADSTRUCTURE;
-		if (tag == FDT_BEGIN_NODE && !fdt_get_name(fdt, off, NULL))
-			return -FDT_ERR_BADSTRUCTURE;
+			break;
+		if (next <= off) {
+			ret = -FDT_ERR_BADSTRUCTURE;
+			break;
+		}
+		if (tag == FDT_BEGIN_NODE && !fdt_get_name(fdt, off, NULL)) {
+			ret = -FDT_ERR_BADSTRUCTURE;
+			break;
+		}
 		if (tag == FDT_PROP) {
 			/* the structure block need not be aligned: copy, don't dereference */
 			prop = fdt_offset_ptr(fdt, off, sizeof(struct fdt_property));
-			if (!prop)
-				return -FDT_ERR_BADSTRUCTURE;
+			if (!prop) {
+				ret = -FDT_ERR_BADSTRUCTURE;
+				break;
+			}
 			memcpy(&nameoff, (const char *)prop + offsetof(struct fdt_property, nameoff),
 			       sizeof(nameoff));
-			if (!fdt_get_string(fdt, (int)fdt32_to_cpu(nameoff), NULL))
-				return -FDT_ERR_BADSTRUCTURE;
+			no = fdt32_to_cpu(nameoff);
+			if (seen && no < strsize && seen[no / 8] & (1u << (no % 8))) {
+				off = next;
+				continue;
+			}
+			if (!fdt_get_string(fdt, (int)no, NULL)) {
+				ret = -FDT_ERR_BADSTRUCTURE;
+				break;
+			}
+			if (seen && no < strsize)
+				seen[no / 8] |= (uint8_t)(1u << (no % 8));
 		}
 		off = next;
 	}
+	free(seen);
+	return ret;
 }
 
 int cell__fdt_check_blob(const void *fdt, size_t size)
@@ -287,10 +306,18 @@ static const struct cell__fdt_index *ix_of(const void *fdt)
 	return NULL;
 }
 
-/* Position of the node at @node in @ix, -1 when no node starts there. */
+/* Position of the node at @node in @ix, -1 when no node starts there.
+ * Walks ask for the node after the last one, lookups for the same one. */
 static long ix_find(const struct cell__fdt_index *ix, int node)
 {
-	size_t lo = 0, hi = ix->n;
+	size_t lo = 0, hi = ix->n, last = open_ix == ix ? open_ix->last : 0;
+
+	if (last < ix->n && ix->off[last] == node)
+		return (long)last;
+	if (last + 1 < ix->n && ix->off[last + 1] == node) {
+		open_ix->last = last + 1;
+		return (long)last + 1;
+	}
 
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
@@ -300,7 +327,11 @@ static long ix_find(const struct cell__fdt_index *ix, int node)
 		else
 			hi = mid;
 	}
-	return lo < ix->n && ix->off[lo] == node ? (long)lo : -1;
+	if (lo >= ix->n || ix->off[lo] != node)
+		return -1;
+	if (open_ix == ix)
+		open_ix->last = lo;
+	return (long)lo;
 }
 
 const void *cell__fdt_getprop(const void *fdt, int node, const char *name, int *lenp)

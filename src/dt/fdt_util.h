@@ -101,6 +101,7 @@ struct cell__fdt_index {
 	int32_t (*hot)[CELL__FDT_HOT_N];	/* offset of each located property, -1 */
 	size_t n;
 	struct cell__hmap by_ph;	/* phandle -> position + 1 */
+	size_t last;			/* position last looked up */
 	bool active;
 	struct cell__fdt_index *prev;
 };
