@@ -231,6 +231,18 @@ static int gen_fixed(void *f)
 	return err;
 }
 
+/* Opens a simple-bus node @name with 2 address and 2 size cells. */
+static int gen_bus(void *f, const char *name)
+{
+	int err = fdt_begin_node(f, name);
+
+	err |= fdt_property_string(f, "compatible", "simple-bus");
+	err |= CELLS(f, "#address-cells", 2);
+	err |= CELLS(f, "#size-cells", 2);
+	err |= fdt_property(f, "ranges", NULL, 0);
+	return err;
+}
+
 /* Tree of about @nodes nodes into @b; the buses fill the rest. */
 static int gen_tree(size_t nodes, struct blob *b)
 {
@@ -250,11 +262,7 @@ static int gen_tree(size_t nodes, struct blob *b)
 	err |= CELLS(f, "#size-cells", 2);
 	err |= CELLS(f, "interrupt-parent", GIC_PH);
 	err |= gen_fixed(f);
-	err |= fdt_begin_node(f, "soc");
-	err |= fdt_property_string(f, "compatible", "simple-bus");
-	err |= CELLS(f, "#address-cells", 2);
-	err |= CELLS(f, "#size-cells", 2);
-	err |= fdt_property(f, "ranges", NULL, 0);
+	err |= gen_bus(f, "soc");
 	for (i = 0; i < devs && !err; i++) {
 		uint64_t addr = 0x100000000ull + (uint64_t)i * 0x1000;
 
@@ -262,11 +270,7 @@ static int gen_tree(size_t nodes, struct blob *b)
 			if (i)
 				err |= fdt_end_node(f);
 			snprintf(name, sizeof(name), "bus@%zx", i / DEVS_PER_BUS);
-			err |= fdt_begin_node(f, name);
-			err |= fdt_property_string(f, "compatible", "simple-bus");
-			err |= CELLS(f, "#address-cells", 2);
-			err |= CELLS(f, "#size-cells", 2);
-			err |= fdt_property(f, "ranges", NULL, 0);
+			err |= gen_bus(f, name);
 		}
 		snprintf(name, sizeof(name), "dev@%llx", (unsigned long long)addr);
 		err |= fdt_begin_node(f, name);

@@ -271,8 +271,9 @@ void cell_gic_list_free(cell_gic_list *list)
 	free(list);
 }
 
-static int discover(cell_ctx *ctx, const void *fdt, cell_gic_list **out)
+static int discover(cell_ctx *ctx, const void *fdt, void *result)
 {
+	cell_gic_list **out = result;
 	cell_gic_list *l;
 	int node, ret, n = 0;
 
@@ -315,18 +316,9 @@ fail:
 int cell_gic_discover(cell_ctx *ctx, const void *fdt, size_t size,
 		      cell_gic_list **out)
 {
-	struct cell__fdt_index ix;
-	int ret;
-
 	if (!out)
 		return cell__err(ctx, -EINVAL, "cell_gic_discover: out is NULL");
-	ret = cell__fdt_check(ctx, fdt, size);
-	if (ret)
-		return ret;
-	cell__fdt_index_open(&ix, fdt);
-	ret = discover(ctx, fdt, out);
-	cell__fdt_index_close(&ix);
-	return ret;
+	return cell__fdt_run_indexed(ctx, fdt, size, discover, out);
 }
 
 size_t cell_gic_count(const cell_gic_list *list)

@@ -522,8 +522,9 @@ static int walk_hosts(cell_ctx *ctx, const void *fdt, cell_pci_list *l,
 	return 0;
 }
 
-static int discover(cell_ctx *ctx, const void *fdt, cell_pci_list **out)
+static int discover(cell_ctx *ctx, const void *fdt, void *result)
 {
+	cell_pci_list **out = result;
 	struct memo *memo;
 	cell_pci_list *l;
 	size_t n;
@@ -556,18 +557,9 @@ static int discover(cell_ctx *ctx, const void *fdt, cell_pci_list **out)
 int cell_pci_discover(cell_ctx *ctx, const void *fdt, size_t size,
 		      cell_pci_list **out)
 {
-	struct cell__fdt_index ix;
-	int ret;
-
 	if (!out)
 		return cell__err(ctx, -EINVAL, "cell_pci_discover: out is NULL");
-	ret = cell__fdt_check(ctx, fdt, size);
-	if (ret)
-		return ret;
-	cell__fdt_index_open(&ix, fdt);
-	ret = discover(ctx, fdt, out);
-	cell__fdt_index_close(&ix);
-	return ret;
+	return cell__fdt_run_indexed(ctx, fdt, size, discover, out);
 }
 
 size_t cell_pci_count(const cell_pci_list *list)

@@ -109,6 +109,10 @@ struct cell__fdt_index {
 void cell__fdt_index_open(struct cell__fdt_index *ix, const void *fdt);
 void cell__fdt_index_close(struct cell__fdt_index *ix);
 
+/* cell__fdt_check() @fdt, then @fn(ctx, fdt, out) with its index open. */
+int cell__fdt_run_indexed(cell_ctx *ctx, const void *fdt, size_t size,
+			  int (*fn)(cell_ctx *ctx, const void *fdt, void *out), void *out);
+
 /*
  * Path of @node into @buf (always NUL-terminated); on failure (path too
  * long) "<node at offset N>". Returns @buf, for use in messages.

@@ -123,16 +123,6 @@ bool cell__hmap_del(struct cell__hmap *m, uint64_t hash, const void *val)
 	return true;
 }
 
-bool cell__hmap_set(struct cell__hmap *m, uint64_t hash, const void *old, void *val)
-{
-	size_t i = find(m, hash, old);
-
-	if (i == m->cap)
-		return false;
-	m->val[i] = val;
-	return true;
-}
-
 void cell__hmap_free(struct cell__hmap *m)
 {
 	free(m->hash);

@@ -41,9 +41,6 @@ void *cell__hmap_next(const struct cell__hmap *m, struct cell__hmap_it *it);
 /* Remove the entry of @hash holding @val; false when absent. */
 bool cell__hmap_del(struct cell__hmap *m, uint64_t hash, const void *val);
 
-/* Replace the value of the entry of @hash holding @old by @val. */
-bool cell__hmap_set(struct cell__hmap *m, uint64_t hash, const void *old, void *val);
-
 void cell__hmap_free(struct cell__hmap *m);
 
 #endif /* LIBCELL_DT_HMAP_H */
