@@ -19,6 +19,7 @@
 #include <fcntl.h>
 #include <ftw.h>
 #include <math.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -142,6 +143,87 @@ static int handoff(cell_ctx *ctx, const struct blob *b)
 	return ret;
 }
 
+/* The inmate tree opened once, as tooling handing off many hosts would. */
+static cell_dt *inmate_dt;
+
+/* The same work on a tree opened with cell_dt_new(). */
+static int discover_dt(cell_ctx *ctx, const cell_dt *dt, size_t *gics, size_t *hosts)
+{
+	cell_gic_list *gl;
+	cell_pci_list *pl;
+	int ret;
+
+	ret = cell_dt_gic_discover(ctx, dt, &gl);
+	if (ret)
+		return ret;
+	*gics += cell_gic_count(gl);
+	cell_gic_list_free(gl);
+	ret = cell_dt_pci_discover(ctx, dt, &pl);
+	if (ret)
+		return ret;
+	*hosts += cell_pci_count(pl);
+	cell_pci_list_free(pl);
+	return 0;
+}
+
+static int handoff_dt(cell_ctx *ctx, const cell_dt *dt)
+{
+	struct cell_handoff_opts o = CELL_HANDOFF_OPTS_INIT;
+	cell_handoff *r;
+	int ret;
+
+	o.flags = CELL_HANDOFF_DROP_UNRESOLVED | CELL_HANDOFF_KEEP_SHARED_ITS;
+	ret = cell_dt_handoff_trees(ctx, dt, inmate_dt, NULL, 0, &o, &r);
+	if (!ret)
+		cell_handoff_free(r);
+	return ret;
+}
+
+/*
+ * What a tool asking all three questions of a tree does: open it once,
+ * discover both kinds, hand off. 0, or the errno of the first refusal
+ * (a handoff refusal leaves *handed 0).
+ */
+static int pipeline(cell_ctx *ctx, const struct blob *b, size_t *gics, size_t *hosts,
+		    int *handed)
+{
+	cell_dt *dt;
+	int ret = cell_dt_new(ctx, b->data, b->size, &dt);
+
+	if (ret)
+		return ret;
+	ret = discover_dt(ctx, dt, gics, hosts);
+	if (!ret)
+		*handed = handoff_dt(ctx, dt);
+	cell_dt_free(dt);
+	return ret;
+}
+
+/* What one timed run does; -errno stops the timing. */
+enum op { OP_OPEN, OP_DISCOVER_DT, OP_HANDOFF_DT, OP_PIPELINE };
+
+static int run_op(cell_ctx *ctx, enum op op, const struct blob *b, const cell_dt *dt)
+{
+	size_t g = 0, h = 0;
+	cell_dt *ndt;
+	int ret, handed = 0;
+
+	switch (op) {
+	case OP_OPEN:
+		ret = cell_dt_new(ctx, b->data, b->size, &ndt);
+		if (!ret)
+			cell_dt_free(ndt);
+		return ret;
+	case OP_DISCOVER_DT:
+		return discover_dt(ctx, dt, &g, &h);
+	case OP_HANDOFF_DT:
+		return handoff_dt(ctx, dt);
+	case OP_PIPELINE:
+		ret = pipeline(ctx, b, &g, &h, &handed);
+		return ret ? ret : handed;
+	}
+	return -EINVAL;
+}
 
 /* ---- generated trees ---------------------------------------------------- */
 
@@ -407,19 +489,51 @@ static double time_discover(cell_ctx *ctx, const struct blob *b, double seconds,
 	return (t - t0) / (double)iters;
 }
 
+/* CPU seconds per @op on @b (@dt: @b opened), over at least @seconds;
+ * -1 when it fails. */
+static double time_op(cell_ctx *ctx, enum op op, const struct blob *b, const cell_dt *dt,
+		      double seconds)
+{
+	double t0 = now(), t;
+	size_t iters;
+
+	for (iters = 0; (t = now()) - t0 < seconds || !iters; iters++)
+		if (run_op(ctx, op, b, dt))
+			return -1;
+	return (t - t0) / (double)iters;
+}
+
+/* The handle measures of @b: open, discovery and handoff on it, and the
+ * three in a row; false when one fails. */
+static bool time_handle(cell_ctx *ctx, const struct blob *b, double seconds, double out[4])
+{
+	cell_dt *dt;
+	bool ok;
+
+	if (cell_dt_new(ctx, b->data, b->size, &dt))
+		return false;
+	out[0] = time_op(ctx, OP_OPEN, b, NULL, seconds);
+	out[1] = time_op(ctx, OP_DISCOVER_DT, b, dt, seconds);
+	out[2] = time_op(ctx, OP_HANDOFF_DT, b, dt, seconds);
+	out[3] = time_op(ctx, OP_PIPELINE, b, NULL, seconds);
+	cell_dt_free(dt);
+	ok = out[0] >= 0 && out[1] >= 0 && out[2] >= 0 && out[3] >= 0;
+	return ok;
+}
+
 /* Generated trees: times, the dtc reference and the growth exponents. */
 static int bench_generated(cell_ctx *ctx, double seconds, int smoke)
 {
 	static const size_t sizes[] = { 1024, 4096, 16384, 65536 };
 	size_t n = smoke ? 2 : sizeof(sizes) / sizeof(sizes[0]), i, runs, g, h;
-	double x[4], td[4], th[4];
+	double x[4], td[4], th[4], hd[4][4], dtc[4], col[4];
 
 	printf("generated trees (GICv3 + ITS + ECAM PCIe host + buses of devices):\n");
+	printf("  blob entry points (each checks and indexes its input):\n");
 	printf("  %7s %9s %12s %12s %12s %9s %9s\n", "nodes", "bytes", "discovery us",
 	       "handoff us", "dtc -O dtb us", "disc/dtc", "hoff/dtc");
 	for (i = 0; i < n; i++) {
 		struct blob b;
-		double dtc;
 
 		if (gen_tree(sizes[i], &b)) {
 			fprintf(stderr, "bench_dt: cannot generate a tree of %zu nodes\n", sizes[i]);
@@ -428,17 +542,19 @@ static int bench_generated(cell_ctx *ctx, double seconds, int smoke)
 		x[i] = (double)sizes[i];
 		td[i] = time_discover(ctx, &b, seconds / 4, &runs, &g, &h);
 		th[i] = time_handoff(ctx, &b, seconds / 4, &runs);
-		dtc = time_dtc(&b, seconds / 4);
-		if (td[i] < 0 || th[i] < 0 || g != 1 || h != 1) {
+		dtc[i] = time_dtc(&b, seconds / 4);
+		if (td[i] < 0 || th[i] < 0 || g != 1 || h != 1 ||
+		    !time_handle(ctx, &b, seconds / 8, hd[i])) {
 			fprintf(stderr, "bench_dt: %s: %s (%zu GIC, %zu hosts)\n", b.name,
 				cell_ctx_last_error(ctx), g, h);
 			free(b.name);
 			free(b.data);
 			return 1;
 		}
-		if (dtc > 0)
+		if (dtc[i] > 0)
 			printf("  %7zu %9zu %12.1f %12.1f %12.1f %9.2f %9.2f\n", sizes[i], b.size,
-			       td[i] * 1e6, th[i] * 1e6, dtc * 1e6, td[i] / dtc, th[i] / dtc);
+			       td[i] * 1e6, th[i] * 1e6, dtc[i] * 1e6, td[i] / dtc[i],
+			       th[i] / dtc[i]);
 		else
 			printf("  %7zu %9zu %12.1f %12.1f %12s\n", sizes[i], b.size,
 			       td[i] * 1e6, th[i] * 1e6, "(no dtc)");
@@ -447,13 +563,32 @@ static int bench_generated(cell_ctx *ctx, double seconds, int smoke)
 	}
 	printf("  growth exponent (time ~ nodes^k, least squares, %zu sizes): discovery %.2f, handoff %.2f\n",
 	       n, fit_exponent(x, td, n), fit_exponent(x, th, n));
+	printf("  one cell_dt per tree (cell_dt_new, then discovery and handoff on it):\n");
+	printf("  %7s %12s %12s %12s %12s %9s\n", "nodes", "open us", "discovery us",
+	       "handoff us", "all three us", "all/dtc");
+	for (i = 0; i < n; i++) {
+		printf("  %7zu %12.1f %12.1f %12.1f %12.1f", sizes[i], hd[i][0] * 1e6,
+		       hd[i][1] * 1e6, hd[i][2] * 1e6, hd[i][3] * 1e6);
+		if (dtc[i] > 0)
+			printf(" %9.2f", hd[i][3] / dtc[i]);
+		printf("\n");
+	}
+	printf("  growth exponent:");
+	for (g = 0; g < 4; g++) {
+		static const char *const what[] = { "open", "discovery", "handoff", "all three" };
+
+		for (i = 0; i < n; i++)
+			col[i] = hd[i][g];
+		printf("%s %s %.2f", g ? "," : "", what[g], fit_exponent(x, col, n));
+	}
+	printf("\n");
 	return 0;
 }
 
 int main(int argc, char **argv)
 {
 	const char *corpus = NULL;
-	double seconds = 2.0, t0, t, t_all;
+	double seconds = 2.0, t0, t, t_all, th[4];
 	size_t i, iters, gics, hosts, bytes, failed, handed, none;
 	const char *slow_name;
 	double slowest;
@@ -494,6 +629,10 @@ int main(int argc, char **argv)
 	inmate = blobs[--nblobs];
 	if (cell_ctx_new(&ctx))
 		return 1;
+	if (cell_dt_new(ctx, inmate.data, inmate.size, &inmate_dt)) {
+		fprintf(stderr, "bench_dt: %s: %s\n", inmate.name, cell_ctx_last_error(ctx));
+		return 1;
+	}
 
 	for (i = 0; i < nblobs; i++) {
 		t = time_discover(ctx, &blobs[i], seconds, &iters, &gics, &hosts);
@@ -510,6 +649,11 @@ int main(int argc, char **argv)
 		else
 			printf("  %.1f us CPU per handoff of every enabled host bridge (%zu runs)\n",
 			       t * 1e6, iters);
+		if (time_handle(ctx, &blobs[i], seconds / 2, th))
+			printf("  one cell_dt: %.1f us to open (check + index), then %.1f us per gic+pci discovery and %.1f us per handoff on it; %.1f us for the three\n",
+			       th[0] * 1e6, th[1] * 1e6, th[2] * 1e6, th[3] * 1e6);
+		else
+			printf("  on a cell_dt: %s\n", cell_ctx_last_error(ctx));
 		t = time_dtc(&blobs[i], seconds / 4);
 		if (t > 0)
 			printf("  %.1f us CPU per dtc -I dtb -O dtb (reference)\n", t * 1e6);
@@ -561,12 +705,26 @@ int main(int argc, char **argv)
 		       slow_name ? slow_name : "-");
 		printf("corpus discovery + handoff: %.1f ms CPU for %zu DTBs\n",
 		       (t - t_all) * 1e3, nblobs - first);
+		gics = hosts = handed = failed = 0;
+		t0 = now();
+		for (i = first; i < nblobs; i++) {
+			int h = 0;
+
+			if (pipeline(ctx, &blobs[i], &gics, &hosts, &h))
+				failed++;
+			else if (!h)
+				handed++;
+		}
+		t = now();
+		printf("corpus through one cell_dt per DTB (open, discovery, handoff): %zu GICs, %zu PCI hosts, %zu handed off, %zu refused discovery; %.1f ms CPU\n",
+		       gics, hosts, handed, failed, (t - t0) * 1e3);
 	}
 	for (i = 0; i < nblobs; i++) {
 		free(blobs[i].name);
 		free(blobs[i].data);
 	}
 	free(blobs);
+	cell_dt_free(inmate_dt);
 	free(inmate.name);
 	free(inmate.data);
 	cell_ctx_free(ctx);

@@ -321,6 +321,13 @@ int cell_gic_discover(cell_ctx *ctx, const void *fdt, size_t size,
 	return cell__fdt_run_indexed(ctx, fdt, size, discover, out);
 }
 
+int cell_dt_gic_discover(cell_ctx *ctx, const cell_dt *dt, cell_gic_list **out)
+{
+	if (!dt || !out)
+		return cell__err(ctx, -EINVAL, "cell_dt_gic_discover: NULL argument");
+	return cell__fdt_run_on(ctx, &dt->ix, discover, out);
+}
+
 size_t cell_gic_count(const cell_gic_list *list)
 {
 	return list ? list->ngics : 0;

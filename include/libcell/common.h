@@ -53,6 +53,12 @@ CELL_BEGIN_DECL
 typedef struct cell_ctx cell_ctx;
 
 /**
+ * @brief A device tree checked and indexed once (cell_dt_new() in dt.h), for
+ *        running several discoveries and handoffs on the same tree.
+ */
+typedef struct cell_dt cell_dt;
+
+/**
  * @brief Create a context.
  * @param[out] out receives the new context; the caller owns it and releases
  *                 it with cell_ctx_free(). Left untouched on failure.

@@ -48,6 +48,34 @@ CELL_BEGIN_DECL
 /** @defgroup dt Device-tree handoff
  *  @{ */
 
+/**
+ * @brief Check a device tree once and index it for the calls that take a
+ *        cell_dt: cell_dt_gic_discover(), cell_dt_pci_discover() and
+ *        cell_dt_handoff_trees() then skip the check and the scans that
+ *        the blob entry points (cell_gic_discover(), ...) repeat per call.
+ *        Results are the same as those of the blob entry points.
+ * @param ctx error context (not kept by the handle).
+ * @param fdt the DTB; copied, so the caller may free or change it afterwards.
+ * @param size bytes available at @p fdt.
+ * @param[out] out the handle, released with cell_dt_free(); written only on
+ *        success. A handle is only read by the calls that take it, so
+ *        several threads may use one at once (each with its own context).
+ * @return 0; -EINVAL NULL argument; -EBADMSG the blob fails
+ *         fdt_check_full() or is shorter than a header (message names the
+ *         libfdt error); -ENOMEM.
+ */
+CELL_API int cell_dt_new(cell_ctx *ctx, const void *fdt, size_t size, cell_dt **out);
+
+/** @brief Free a handle. NULL is a no-op. */
+CELL_API void cell_dt_free(cell_dt *dt);
+
+/**
+ * @brief The handle's copy of the blob.
+ * @param dt handle. @param[out] size its size in bytes (may be NULL).
+ * @return the blob, owned by @p dt; NULL for a NULL @p dt.
+ */
+CELL_API const void *cell_dt_blob(const cell_dt *dt, size_t *size);
+
 /** Result of a handoff: two new blobs and a report. */
 typedef struct cell_handoff cell_handoff;
 
@@ -149,6 +177,24 @@ CELL_API int cell_dt_handoff(cell_ctx *ctx, const void *host, size_t host_size,
 			     const char *const *pcie_paths, size_t npaths,
 			     const struct cell_handoff_opts *opts,
 			     cell_handoff **out);
+
+/**
+ * @brief cell_dt_handoff() on trees opened with cell_dt_new().
+ *
+ * Same result, report and errors as cell_dt_handoff() on the handles'
+ * blobs, without checking them again; neither handle is changed, so both
+ * can serve further calls.
+ * @param ctx error context.
+ * @param host host tree. @param inmate inmate tree.
+ * @param pcie_paths as for cell_dt_handoff(). @param npaths likewise.
+ * @param opts likewise. @param[out] out likewise.
+ * @return as cell_dt_handoff(); -EINVAL also a NULL handle.
+ */
+CELL_API int cell_dt_handoff_trees(cell_ctx *ctx, const cell_dt *host,
+				   const cell_dt *inmate,
+				   const char *const *pcie_paths, size_t npaths,
+				   const struct cell_handoff_opts *opts,
+				   cell_handoff **out);
 
 /** @brief Free a result. NULL is a no-op. */
 CELL_API void cell_handoff_free(cell_handoff *h);

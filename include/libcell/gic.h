@@ -102,6 +102,17 @@ typedef struct cell_gic_list cell_gic_list;
 CELL_API int cell_gic_discover(cell_ctx *ctx, const void *fdt, size_t size,
 			       cell_gic_list **out);
 
+/**
+ * @brief cell_gic_discover() on a tree opened with cell_dt_new(): the same
+ *        list and errors, without checking the blob again.
+ * @param ctx error context, borrowed by the list.
+ * @param dt the tree; only read, not needed after the call.
+ * @param[out] out the list; free with cell_gic_list_free().
+ * @return as cell_gic_discover(); -EINVAL also a NULL handle.
+ */
+CELL_API int cell_dt_gic_discover(cell_ctx *ctx, const cell_dt *dt,
+				  cell_gic_list **out);
+
 /** @brief Free a list. NULL is a no-op. */
 CELL_API void cell_gic_list_free(cell_gic_list *list);
 

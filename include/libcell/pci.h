@@ -132,6 +132,17 @@ typedef struct cell_pci_list cell_pci_list;
 CELL_API int cell_pci_discover(cell_ctx *ctx, const void *fdt, size_t size,
 			       cell_pci_list **out);
 
+/**
+ * @brief cell_pci_discover() on a tree opened with cell_dt_new(): the same
+ *        list and errors, without checking the blob again.
+ * @param ctx error context, borrowed by the list.
+ * @param dt the tree; only read, not needed after the call.
+ * @param[out] out the list; free with cell_pci_list_free().
+ * @return as cell_pci_discover(); -EINVAL also a NULL handle.
+ */
+CELL_API int cell_dt_pci_discover(cell_ctx *ctx, const cell_dt *dt,
+				  cell_pci_list **out);
+
 /** @brief Free a list. NULL is a no-op. */
 CELL_API void cell_pci_list_free(cell_pci_list *list);
 

@@ -99,15 +99,15 @@ int cell__fdt_check(cell_ctx *ctx, const void *fdt, size_t size)
 	return 0;
 }
 
-/* Indexes open on this thread, innermost first. */
-static _Thread_local struct cell__fdt_index *open_ix;
+/* Scopes open on this thread, innermost first. */
+static _Thread_local struct cell__fdt_scope *open_scope;
 
 static uint64_t ph_hash(uint32_t ph)
 {
 	return cell__hmap_hash(&ph, sizeof(ph), 0);
 }
 
-static void ix_free(struct cell__fdt_index *ix)
+void cell__fdt_index_free(struct cell__fdt_index *ix)
 {
 	free(ix->off);
 	free(ix->parent);
@@ -117,6 +117,7 @@ static void ix_free(struct cell__fdt_index *ix)
 	ix->off = ix->parent = ix->depth = NULL;
 	ix->hot = NULL;
 	ix->n = 0;
+	ix->active = false;
 }
 
 /* Properties the index locates in every node, by enum cell__fdt_hot. */
@@ -210,7 +211,7 @@ static int ix_node(struct cell__fdt_index *ix, int off, int parent, int depth,
  * which are all libfdt's lookups see). Property names are classified once
  * per string-table offset.
  */
-void cell__fdt_index_open(struct cell__fdt_index *ix, const void *fdt)
+void cell__fdt_index_build(struct cell__fdt_index *ix, const void *fdt)
 {
 	int stack[CELL__FDT_MAX_DEPTH], depth = -1, off = 0, next;
 	uint32_t strsize = fdt_size_dt_strings(fdt), tag;
@@ -220,8 +221,6 @@ void cell__fdt_index_open(struct cell__fdt_index *ix, const void *fdt)
 
 	memset(ix, 0, sizeof(*ix));
 	ix->fdt = fdt;
-	ix->prev = open_ix;
-	open_ix = ix;
 	cls = calloc(strsize + 1, 1);
 	if (!cls)
 		return;
@@ -288,7 +287,32 @@ void cell__fdt_index_open(struct cell__fdt_index *ix, const void *fdt)
 	return;
 fail:
 	free(cls);
-	ix_free(ix);
+	cell__fdt_index_free(ix);
+}
+
+void cell__fdt_scope_enter(struct cell__fdt_scope *s, const struct cell__fdt_index *ix)
+{
+	s->ix = ix;
+	s->last = 0;
+	s->prev = open_scope;
+	open_scope = s;
+}
+
+void cell__fdt_scope_leave(struct cell__fdt_scope *s)
+{
+	open_scope = s->prev;
+}
+
+int cell__fdt_run_on(cell_ctx *ctx, const struct cell__fdt_index *ix,
+		     int (*fn)(cell_ctx *ctx, const void *fdt, void *out), void *out)
+{
+	struct cell__fdt_scope s;
+	int ret;
+
+	cell__fdt_scope_enter(&s, ix);
+	ret = fn(ctx, ix->fdt, out);
+	cell__fdt_scope_leave(&s);
+	return ret;
 }
 
 int cell__fdt_run_indexed(cell_ctx *ctx, const void *fdt, size_t size,
@@ -299,39 +323,34 @@ int cell__fdt_run_indexed(cell_ctx *ctx, const void *fdt, size_t size,
 
 	if (ret)
 		return ret;
-	cell__fdt_index_open(&ix, fdt);
-	ret = fn(ctx, fdt, out);
-	cell__fdt_index_close(&ix);
+	cell__fdt_index_build(&ix, fdt);
+	ret = cell__fdt_run_on(ctx, &ix, fn, out);
+	cell__fdt_index_free(&ix);
 	return ret;
 }
 
-void cell__fdt_index_close(struct cell__fdt_index *ix)
+/* The innermost scope on @fdt, NULL when none or its index is not built. */
+static struct cell__fdt_scope *ix_of(const void *fdt)
 {
-	open_ix = ix->prev;
-	ix_free(ix);
-	ix->active = false;
-}
+	struct cell__fdt_scope *s;
 
-static const struct cell__fdt_index *ix_of(const void *fdt)
-{
-	const struct cell__fdt_index *ix;
-
-	for (ix = open_ix; ix; ix = ix->prev)
-		if (ix->fdt == fdt)
-			return ix->active ? ix : NULL;
+	for (s = open_scope; s; s = s->prev)
+		if (s->ix->fdt == fdt)
+			return s->ix->active ? s : NULL;
 	return NULL;
 }
 
-/* Position of the node at @node in @ix, -1 when no node starts there.
- * Walks ask for the node after the last one, lookups for the same one. */
-static long ix_find(const struct cell__fdt_index *ix, int node)
+/* Position of the node at @node in @s's index, -1 when no node starts
+ * there. Walks ask for the node after the last one, lookups for the same one. */
+static long ix_find(struct cell__fdt_scope *s, int node)
 {
-	size_t lo = 0, hi = ix->n, last = open_ix == ix ? open_ix->last : 0;
+	const struct cell__fdt_index *ix = s->ix;
+	size_t lo = 0, hi = ix->n, last = s->last;
 
 	if (last < ix->n && ix->off[last] == node)
 		return (long)last;
 	if (last + 1 < ix->n && ix->off[last + 1] == node) {
-		open_ix->last = last + 1;
+		s->last = last + 1;
 		return (long)last + 1;
 	}
 
@@ -345,18 +364,18 @@ static long ix_find(const struct cell__fdt_index *ix, int node)
 	}
 	if (lo >= ix->n || ix->off[lo] != node)
 		return -1;
-	if (open_ix == ix)
-		open_ix->last = lo;
+	s->last = lo;
 	return (long)lo;
 }
 
 const void *cell__fdt_getprop(const void *fdt, int node, const char *name, int *lenp)
 {
-	const struct cell__fdt_index *ix = ix_of(fdt);
+	struct cell__fdt_scope *sc = ix_of(fdt);
+	const struct cell__fdt_index *ix = sc ? sc->ix : NULL;
 	int h, off;
 	long k;
 
-	if (!ix || (h = hot_of(name)) < 0 || (k = ix_find(ix, node)) < 0)
+	if (!ix || (h = hot_of(name)) < 0 || (k = ix_find(sc, node)) < 0)
 		return fdt_getprop(fdt, node, name, lenp);
 	off = ix->hot[k][h];
 	if (off < 0) {
@@ -389,10 +408,11 @@ int cell__fdt_stringlist_search(const void *fdt, int node, const char *prop,
 
 int cell__fdt_next_node(const void *fdt, int node, int *depth)
 {
-	const struct cell__fdt_index *ix = ix_of(fdt);
+	struct cell__fdt_scope *sc = ix_of(fdt);
+	const struct cell__fdt_index *ix = sc ? sc->ix : NULL;
 	long k;
 
-	if (!ix || (node >= 0 && (k = ix_find(ix, node)) < 0))
+	if (!ix || (node >= 0 && (k = ix_find(sc, node)) < 0))
 		return fdt_next_node(fdt, node, depth);
 	if (node < 0) {
 		if (depth)
@@ -408,20 +428,22 @@ int cell__fdt_next_node(const void *fdt, int node, int *depth)
 
 uint32_t cell__fdt_get_phandle(const void *fdt, int node)
 {
-	const struct cell__fdt_index *ix = ix_of(fdt);
+	struct cell__fdt_scope *sc = ix_of(fdt);
+	const struct cell__fdt_index *ix = sc ? sc->ix : NULL;
 	long k;
 
-	if (!ix || (k = ix_find(ix, node)) < 0)
+	if (!ix || (k = ix_find(sc, node)) < 0)
 		return fdt_get_phandle(fdt, node);
 	return ix_phandle(ix, (size_t)k);
 }
 
 /* fdt_get_path() from the index: 0, or -1 to leave it to libfdt. */
-static int ix_path(const struct cell__fdt_index *ix, int node, char *buf, size_t len)
+static int ix_path(struct cell__fdt_scope *sc, int node, char *buf, size_t len)
 {
+	const struct cell__fdt_index *ix = sc->ix;
 	int chain[CELL__FDT_MAX_DEPTH];
 	size_t depth = 0, need = 1, off = 0;
-	long k = ix_find(ix, node);
+	long k = ix_find(sc, node);
 
 	if (k < 0)
 		return -1;
@@ -454,11 +476,11 @@ static int ix_path(const struct cell__fdt_index *ix, int node, char *buf, size_t
 
 const char *cell__fdt_path(const void *fdt, int node, char *buf, size_t len)
 {
-	const struct cell__fdt_index *ix = ix_of(fdt);
+	struct cell__fdt_scope *sc = ix_of(fdt);
 
 	if (!len)
 		return buf;
-	if (ix && !ix_path(ix, node, buf, len))
+	if (sc && !ix_path(sc, node, buf, len))
 		return buf;
 	if (fdt_get_path(fdt, node, buf, len > INT32_MAX ? INT32_MAX : (int)len))
 		snprintf(buf, len, "<node at offset %d>", node);
@@ -478,13 +500,14 @@ uint64_t cell__fdt_read64(const void *p, unsigned int n)
 
 int cell__fdt_parent(const void *fdt, int node)
 {
-	const struct cell__fdt_index *ix = ix_of(fdt);
+	struct cell__fdt_scope *sc = ix_of(fdt);
+	const struct cell__fdt_index *ix = sc ? sc->ix : NULL;
 	int stack[CELL__FDT_MAX_DEPTH], cur, depth = 0;
 	long k;
 
 	if (node <= 0)
 		return node == 0 ? -FDT_ERR_NOTFOUND : -FDT_ERR_BADOFFSET;
-	if (ix && (k = ix_find(ix, node)) >= 0)
+	if (ix && (k = ix_find(sc, node)) >= 0)
 		return ix->parent[k] >= 0 ? ix->off[ix->parent[k]] : -FDT_ERR_NOTFOUND;
 	/* One forward scan (libfdt's fdt_parent_offset() makes two). */
 	for (cur = fdt_next_node(fdt, -1, &depth); cur >= 0 && cur <= node;
@@ -884,7 +907,8 @@ int cell__fdt_reg_cpu(cell_ctx *ctx, const void *fdt, int node, int idx,
 
 int cell__fdt_by_phandle(const void *fdt, uint32_t phandle)
 {
-	const struct cell__fdt_index *ix = ix_of(fdt);
+	struct cell__fdt_scope *sc = ix_of(fdt);
+	const struct cell__fdt_index *ix = sc ? sc->ix : NULL;
 	struct cell__hmap_it it;
 	void *v;
 

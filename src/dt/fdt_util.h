@@ -73,14 +73,14 @@ int cell__fdt_check_blob(const void *fdt, size_t size);
  * Index of one blob, built in one pass: the node offsets in document order,
  * each node's parent, where each node's common properties are (enum
  * cell__fdt_hot) and the first node of each phandle (as libfdt's scans
- * answer). While it is open on this thread, cell__fdt_parent(),
+ * answer). While a scope holds it on this thread, cell__fdt_parent(),
  * cell__fdt_phandle(), cell__fdt_path() and the cell__fdt_getprop() family
  * on that blob answer from it
  * instead of scanning the blob from its start, which made discovery
  * quadratic. It only accelerates: a blob it cannot index (out of memory,
  * nested deeper than the helpers follow) is answered by the scans, with the
  * same results. The blob must have passed cell__fdt_check() and must not
- * change while the index is open; indexes nest and close in reverse order.
+ * change while the index exists; scopes nest and leave in reverse order.
  */
 /* Properties the index locates in every node (see fdt_util.c). */
 enum cell__fdt_hot {
@@ -101,17 +101,41 @@ struct cell__fdt_index {
 	int32_t (*hot)[CELL__FDT_HOT_N];	/* offset of each located property, -1 */
 	size_t n;
 	struct cell__hmap by_ph;	/* phandle -> position + 1 */
-	size_t last;			/* position last looked up */
-	bool active;
-	struct cell__fdt_index *prev;
+	bool active;			/* built; false: answer by scans */
 };
 
-void cell__fdt_index_open(struct cell__fdt_index *ix, const void *fdt);
-void cell__fdt_index_close(struct cell__fdt_index *ix);
+/*
+ * An index in use on this thread. The index itself is only read, so one
+ * (a cell_dt's) may serve several threads; what a walk remembers lives here.
+ */
+struct cell__fdt_scope {
+	const struct cell__fdt_index *ix;
+	size_t last;			/* position last looked up */
+	struct cell__fdt_scope *prev;
+};
+
+/* Build @ix over @fdt; on failure it stays inactive (lookups scan). */
+void cell__fdt_index_build(struct cell__fdt_index *ix, const void *fdt);
+void cell__fdt_index_free(struct cell__fdt_index *ix);
+
+/* Answer lookups on @ix->fdt from @ix on this thread until the leave. */
+void cell__fdt_scope_enter(struct cell__fdt_scope *s, const struct cell__fdt_index *ix);
+void cell__fdt_scope_leave(struct cell__fdt_scope *s);
 
 /* cell__fdt_check() @fdt, then @fn(ctx, fdt, out) with its index open. */
 int cell__fdt_run_indexed(cell_ctx *ctx, const void *fdt, size_t size,
 			  int (*fn)(cell_ctx *ctx, const void *fdt, void *out), void *out);
+
+/* @fn(ctx, ix->fdt, out) on an index built earlier (a checked blob). */
+int cell__fdt_run_on(cell_ctx *ctx, const struct cell__fdt_index *ix,
+		     int (*fn)(cell_ctx *ctx, const void *fdt, void *out), void *out);
+
+/* The public cell_dt: a private copy of a checked blob and its index. */
+struct cell_dt {
+	void *blob;
+	size_t size;			/* fdt_totalsize() of the blob */
+	struct cell__fdt_index ix;
+};
 
 /*
  * Path of @node into @buf (always NUL-terminated); on failure (path too

@@ -1946,8 +1946,9 @@ static int check_cell_counts(struct ho *h, const struct cell__dt_node *n,
 	return 0;
 }
 
-static int load(struct ho *h, const void *blob, size_t size, const char *what,
-		struct cell__dt_tree **out)
+/* Parse and vet one input; @checked: it passed cell__fdt_check_blob(). */
+static int load(struct ho *h, const void *blob, size_t size, bool checked,
+		const char *what, struct cell__dt_tree **out)
 {
 	struct cell__dt_node *n;
 	int err;
@@ -1955,7 +1956,7 @@ static int load(struct ho *h, const void *blob, size_t size, const char *what,
 	if (!blob || size < sizeof(struct fdt_header) || size > HO_MAX_BLOB)
 		return cell__err(h->ctx, -EINVAL, "%s blob: missing or bad size %zu",
 				 what, size);
-	err = cell__fdt_check_blob(blob, size);
+	err = checked ? 0 : cell__fdt_check_blob(blob, size);
 	if (err)
 		return cell__err(h->ctx, -EINVAL, "%s blob: not a valid device tree: %s",
 				 what, fdt_strerror(err));
@@ -2005,10 +2006,11 @@ static int finish_blob(struct ho *h, struct cell__dt_tree *t, const char *what,
 	return 0;
 }
 
-int cell_dt_handoff(cell_ctx *ctx, const void *host, size_t host_size,
-		    const void *inmate, size_t inmate_size,
-		    const char *const *pcie_paths, size_t npaths,
-		    const struct cell_handoff_opts *opts, cell_handoff **out)
+/* The handoff; @checked: both blobs come from cell_dt handles. */
+static int handoff(cell_ctx *ctx, const void *host, size_t host_size,
+		   const void *inmate, size_t inmate_size, bool checked,
+		   const char *const *pcie_paths, size_t npaths,
+		   const struct cell_handoff_opts *opts, cell_handoff **out)
 {
 	struct ho h;
 	size_t i;
@@ -2030,8 +2032,8 @@ int cell_dt_handoff(cell_ctx *ctx, const void *host, size_t host_size,
 	h.res = calloc(1, sizeof(*h.res));
 	if (!h.res)
 		return cell__err(ctx, -ENOMEM, "out of memory");
-	if ((err = load(&h, host, host_size, "host", &h.ht)) ||
-	    (err = load(&h, inmate, inmate_size, "inmate", &h.it)) ||
+	if ((err = load(&h, host, host_size, checked, "host", &h.ht)) ||
+	    (err = load(&h, inmate, inmate_size, checked, "inmate", &h.it)) ||
 	    (err = select_hosts(&h, pcie_paths, npaths)) ||
 	    (err = select_its(&h)) ||
 	    (err = setup_dest_gic(&h)))
@@ -2112,6 +2114,25 @@ out:
 	free(h.pairs);
 	free(h.extras);
 	return err;
+}
+
+int cell_dt_handoff(cell_ctx *ctx, const void *host, size_t host_size,
+		    const void *inmate, size_t inmate_size,
+		    const char *const *pcie_paths, size_t npaths,
+		    const struct cell_handoff_opts *opts, cell_handoff **out)
+{
+	return handoff(ctx, host, host_size, inmate, inmate_size, false,
+		       pcie_paths, npaths, opts, out);
+}
+
+int cell_dt_handoff_trees(cell_ctx *ctx, const cell_dt *host, const cell_dt *inmate,
+			  const char *const *pcie_paths, size_t npaths,
+			  const struct cell_handoff_opts *opts, cell_handoff **out)
+{
+	if (!host || !inmate)
+		return cell__err(ctx, -EINVAL, "cell_dt_handoff_trees: NULL argument");
+	return handoff(ctx, host->blob, host->size, inmate->blob, inmate->size, true,
+		       pcie_paths, npaths, opts, out);
 }
 
 /* ---- result accessors -------------------------------------------------- */

@@ -20,6 +20,7 @@ from .check import Findings, check_code_name, check_config, check_set, severity_
 from .config import ArrayView, Config, IommuView, mem_flag_name, mem_flags_names
 from .context import Context, strerror, version, version_number
 from .create import create_inmate, create_root
+from ._dtlist import Tree
 from .dt import GicEntry, GicReport, PciHostEntry, discover_gics, discover_pci
 from .errors import (Busy, Error, Exists, FileTooBig, InvalidArgument, IOFailure,
                      IsADirectory, Loop, Malformed, MissingSymbol, NameTooLong, NoDevice,
@@ -41,7 +42,7 @@ __all__ = [
     "ArrayView", "Config", "IommuView", "mem_flag_name", "mem_flags_names",
     "Context", "strerror", "version", "version_number",
     "create_inmate", "create_root",
-    "GicEntry", "GicReport", "PciHostEntry", "discover_gics", "discover_pci",
+    "GicEntry", "GicReport", "PciHostEntry", "Tree", "discover_gics", "discover_pci",
     "Busy", "Error", "Exists", "FileTooBig", "InvalidArgument", "IOFailure", "IsADirectory",
     "Loop", "Malformed", "MissingSymbol", "NameTooLong", "NoDevice", "NoMemory", "NoSpace",
     "NotExecutable", "NotFound", "NotSupported", "OutOfRange", "Overflow", "PermissionDenied", "TooBig",

@@ -65,3 +65,26 @@ class Owned:
         cs = _ffi.cstruct_type(struct)()
         self._call(func, self.handle, *index, ctypes.byref(cs))
         return _ffi.to_dataclass(cs)
+
+
+class Tree(Owned):
+    """A device tree checked and indexed once (cell_dt_new()): discovery
+    and handoff given a Tree skip the check and indexing that they repeat
+    for bytes or a path. The tree keeps its own copy of the blob."""
+
+    _free = "cell_dt_free"
+
+    @classmethod
+    def open(cls, ctx: Context, fdt: Blob) -> Tree:
+        data = blob_bytes(ctx, fdt)
+        out = ctypes.c_void_p()
+        _ffi.call("cell_dt_new", ctx.handle, data, len(data), ctypes.byref(out),
+                  ctx=ctx.handle)
+        return cls(ctx, out.value or 0)
+
+    @property
+    def blob(self) -> bytes:
+        """The tree's copy of the blob (its fdt_totalsize() bytes)."""
+        size = ctypes.c_size_t()
+        addr = _ffi.fn("cell_dt_blob")(self.handle, ctypes.byref(size))
+        return ctypes.string_at(addr, size.value)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ._dtlist import Blob
+from ._dtlist import Blob, Tree
 from ._ffi import layout as L
 from .context import Context
 from .errors import Error
@@ -35,7 +35,7 @@ class GicReport:
     redist_frames: list[dict[int, L.DtRegion]]
 
 
-def discover_gics(ctx: Context, dtb: Blob) -> GicReport:
+def discover_gics(ctx: Context, dtb: Blob | Tree) -> GicReport:
     """GICs, their ITS and the CPU nodes of a DTB (cell_gic_discover())."""
     with GicList.discover(ctx, dtb) as gl:
         cpus = gl.cpus
@@ -64,7 +64,7 @@ class PciHostEntry:
     intx: list[L.PciIntx] = field(default_factory=list)
 
 
-def discover_pci(ctx: Context, dtb: Blob) -> list[PciHostEntry]:
+def discover_pci(ctx: Context, dtb: Blob | Tree) -> list[PciHostEntry]:
     """Every PCI host bridge of a DTB (cell_pci_discover())."""
     with PciList.discover(ctx, dtb) as pl:
         return [PciHostEntry(info, pl.regs(i), pl.windows(i), pl.msi_parents(i),

@@ -7,7 +7,7 @@ from collections.abc import Iterator, Sequence
 from typing import overload
 
 from . import _ffi
-from ._dtlist import Blob, Owned, blob_bytes
+from ._dtlist import Blob, Owned, Tree, blob_bytes
 from ._ffi import layout as L
 from .context import Context
 
@@ -19,11 +19,15 @@ class GicList(Owned, Sequence["L.Gic"]):
     _free = "cell_gic_list_free"
 
     @classmethod
-    def discover(cls, ctx: Context, fdt: Blob) -> GicList:
-        data = blob_bytes(ctx, fdt)
+    def discover(cls, ctx: Context, fdt: Blob | Tree) -> GicList:
         out = ctypes.c_void_p()
-        _ffi.call("cell_gic_discover", ctx.handle, data, len(data), ctypes.byref(out),
-                  ctx=ctx.handle)
+        if isinstance(fdt, Tree):
+            _ffi.call("cell_dt_gic_discover", ctx.handle, fdt.handle, ctypes.byref(out),
+                      ctx=ctx.handle)
+        else:
+            data = blob_bytes(ctx, fdt)
+            _ffi.call("cell_gic_discover", ctx.handle, data, len(data), ctypes.byref(out),
+                      ctx=ctx.handle)
         return cls(ctx, out.value or 0)
 
     def __len__(self) -> int:
@@ -77,6 +81,6 @@ class GicList(Owned, Sequence["L.Gic"]):
         raise IndexError("no enabled GICv3 in the device tree")
 
 
-def gic_discover(ctx: Context, fdt: Blob) -> GicList:
-    """Find the GICs, ITSes and CPUs of a DTB (bytes or a file path)."""
+def gic_discover(ctx: Context, fdt: Blob | Tree) -> GicList:
+    """Find the GICs, ITSes and CPUs of a DTB (bytes, a file path or a Tree)."""
     return GicList.discover(ctx, fdt)

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from . import _ffi
-from ._dtlist import Blob, blob_bytes
+from ._dtlist import Blob, Tree, blob_bytes
 from ._ffi import layout as L
 from .context import Context
 
@@ -30,23 +30,29 @@ class Handoff:
         return [i for i in self.items if i.kind >= L.CONSTANTS["CELL_HANDOFF_UNRESOLVED"]]
 
 
-def handoff(ctx: Context, host: Blob, inmate: Blob, pcie_paths: Sequence[str] = (),
+def handoff(ctx: Context, host: Blob | Tree, inmate: Blob | Tree, pcie_paths: Sequence[str] = (),
             flags: int = 0, host_out: str | os.PathLike[str] | None = None,
             inmate_out: str | os.PathLike[str] | None = None) -> Handoff:
     """Move the PCIe host bridges at @pcie_paths (all enabled ones when empty)
     and their ITS from @host into @inmate (cell_dt_handoff()). Raises Busy when
     references cannot follow and no policy flag resolves them. @host_out /
     @inmate_out, when given, receive the new blobs atomically
-    (cell_handoff_save()). The trees are bytes or file paths."""
-    host, inmate = blob_bytes(ctx, host), blob_bytes(ctx, inmate)
+    (cell_handoff_save()). The trees are bytes, file paths or Trees (both
+    Trees: cell_dt_handoff_trees(), which does not check them again)."""
+    args: tuple[Any, ...]
+    if isinstance(host, Tree) and isinstance(inmate, Tree):
+        func, args = "cell_dt_handoff_trees", (host.handle, inmate.handle)
+    else:
+        hb = host.blob if isinstance(host, Tree) else blob_bytes(ctx, host)
+        ib = inmate.blob if isinstance(inmate, Tree) else blob_bytes(ctx, inmate)
+        func, args = "cell_dt_handoff", (hb, len(hb), ib, len(ib))
     opts = L.STRUCTS["cell_handoff_opts"][0]()
     opts.size = ctypes.sizeof(opts)
     opts.flags = flags
     # const char *const *: the array keeps the encoded strings alive.
     arr = (ctypes.c_char_p * max(len(pcie_paths), 1))(*[p.encode() for p in pcie_paths])
     out = ctypes.c_void_p()
-    _ffi.call("cell_dt_handoff", ctx.handle, host, len(host), inmate, len(inmate),
-              arr if pcie_paths else None, len(pcie_paths), ctypes.byref(opts),
+    _ffi.call(func, ctx.handle, *args, arr if pcie_paths else None, len(pcie_paths), ctypes.byref(opts),
               ctypes.byref(out), ctx=ctx.handle)
     h = out.value
     try:

@@ -7,7 +7,7 @@ from collections.abc import Iterator, Sequence
 from typing import overload
 
 from . import _ffi
-from ._dtlist import Blob, Owned, blob_bytes
+from ._dtlist import Blob, Owned, Tree, blob_bytes
 from ._ffi import layout as L
 from .context import Context
 
@@ -19,11 +19,15 @@ class PciList(Owned, Sequence["L.PciHost"]):
     _free = "cell_pci_list_free"
 
     @classmethod
-    def discover(cls, ctx: Context, fdt: Blob) -> PciList:
-        data = blob_bytes(ctx, fdt)
+    def discover(cls, ctx: Context, fdt: Blob | Tree) -> PciList:
         out = ctypes.c_void_p()
-        _ffi.call("cell_pci_discover", ctx.handle, data, len(data), ctypes.byref(out),
-                  ctx=ctx.handle)
+        if isinstance(fdt, Tree):
+            _ffi.call("cell_dt_pci_discover", ctx.handle, fdt.handle, ctypes.byref(out),
+                      ctx=ctx.handle)
+        else:
+            data = blob_bytes(ctx, fdt)
+            _ffi.call("cell_pci_discover", ctx.handle, data, len(data), ctypes.byref(out),
+                      ctx=ctx.handle)
         return cls(ctx, out.value or 0)
 
     def __len__(self) -> int:
@@ -75,6 +79,6 @@ class PciList(Owned, Sequence["L.PciHost"]):
                 for k in range(self[idx].intx_count)]
 
 
-def pci_discover(ctx: Context, fdt: Blob) -> PciList:
-    """Find the PCI host bridges of a DTB (bytes or a file path)."""
+def pci_discover(ctx: Context, fdt: Blob | Tree) -> PciList:
+    """Find the PCI host bridges of a DTB (bytes, a file path or a Tree)."""
     return PciList.discover(ctx, fdt)
