@@ -120,21 +120,61 @@ void cell__fdt_index_free(struct cell__fdt_index *ix)
 	ix->active = false;
 }
 
-/* Properties the index locates in every node, by enum cell__fdt_hot. */
-static const char *const hot_names[CELL__FDT_HOT_N] = {
-	"compatible", "status", "device_type", "phandle", "linux,phandle",
-	"interrupt-parent", "#address-cells", "#size-cells", "#interrupt-cells",
-	"reg", "ranges", "interrupt-controller", "interrupt-map", "msi-controller",
-};
-
+/* Every lookup asks this: the first byte and the length leave at most one
+ * candidate, compared at a constant length the compiler inlines. */
 static int hot_of(const char *name)
 {
-	int h;
+	size_t l = strlen(name);
 
-	for (h = 0; h < CELL__FDT_HOT_N; h++)
-		if (!strcmp(name, hot_names[h]))
-			return h;
+#define IS(h, s) (l == sizeof(s) - 1 && !memcmp(name, s, sizeof(s) - 1) ? (h) : -1)
+	switch (name[0]) {
+	case 'c':
+		return IS(CELL__FDT_HOT_COMPATIBLE, "compatible");
+	case 's':
+		return IS(CELL__FDT_HOT_STATUS, "status");
+	case 'd':
+		return IS(CELL__FDT_HOT_DEVICE_TYPE, "device_type");
+	case 'p':
+		return IS(CELL__FDT_HOT_PHANDLE, "phandle");
+	case 'l':
+		return IS(CELL__FDT_HOT_LINUX_PHANDLE, "linux,phandle");
+	case 'r':
+		return l == 3 ? IS(CELL__FDT_HOT_REG, "reg") : IS(CELL__FDT_HOT_RANGES, "ranges");
+	case 'm':
+		return IS(CELL__FDT_HOT_MSI_CONTROLLER, "msi-controller");
+	case 'i':
+		if (l == 16)
+			return IS(CELL__FDT_HOT_INTERRUPT_PARENT, "interrupt-parent");
+		if (l == 13)
+			return IS(CELL__FDT_HOT_INTERRUPT_MAP, "interrupt-map");
+		return IS(CELL__FDT_HOT_INTERRUPT_CONTROLLER, "interrupt-controller");
+	case '#':
+		if (l == 14)
+			return IS(CELL__FDT_HOT_ADDRESS_CELLS, "#address-cells");
+		if (l == 11)
+			return IS(CELL__FDT_HOT_SIZE_CELLS, "#size-cells");
+		return IS(CELL__FDT_HOT_INTERRUPT_CELLS, "#interrupt-cells");
+	}
 	return -1;
+#undef IS
+}
+
+/*
+ * fdt_getprop_by_offset() of a property the index located: the blob passed
+ * fdt_check_full(), which bounds every property by its length, so only its
+ * header is read again (libfdt would walk the tag once more to vet it).
+ */
+static const void *ix_value(const void *fdt, int off, int *lenp)
+{
+	const struct fdt_property *p;
+
+	/* Blobs before version 16 align long values; libfdt knows how. */
+	if (fdt_version(fdt) < 0x10 ||
+	    !(p = fdt_offset_ptr(fdt, off, sizeof(*p))))
+		return fdt_getprop_by_offset(fdt, off, NULL, lenp);
+	if (lenp)
+		*lenp = (int)fdt32_ld(&p->len);
+	return p->data;
 }
 
 /* fdt_get_phandle() of node @k from its located properties. */
@@ -145,8 +185,7 @@ static uint32_t ix_phandle(const struct cell__fdt_index *ix, size_t k)
 
 	for (i = 0; i < 2; i++) {
 		int len, off = ix->hot[k][which[i]];
-		const fdt32_t *v = off < 0 ? NULL :
-				   fdt_getprop_by_offset(ix->fdt, off, NULL, &len);
+		const fdt32_t *v = off < 0 ? NULL : ix_value(ix->fdt, off, &len);
 
 		if (v && len == (int)sizeof(*v))
 			return fdt32_ld(v);
@@ -383,7 +422,7 @@ const void *cell__fdt_getprop(const void *fdt, int node, const char *name, int *
 			*lenp = -FDT_ERR_NOTFOUND;
 		return NULL;
 	}
-	return fdt_getprop_by_offset(fdt, off, NULL, lenp);
+	return ix_value(fdt, off, lenp);
 }
 
 int cell__fdt_stringlist_search(const void *fdt, int node, const char *prop,
@@ -1007,20 +1046,27 @@ void cell__fdt_compat(const void *fdt, int node, char *buf, size_t len)
 
 int cell__fdt_gic_version(const void *fdt, int node)
 {
-	static const char *const v3[] = {
-		"arm,gic-v3", "qcom,msm8996-gic-v3",
+#define GIC(s, v) { s, sizeof(s) - 1, v }
+	static const struct {
+		const char *name;
+		size_t len;
+		int version;
+	} gics[] = {
+		GIC("arm,gic-v3", 3), GIC("qcom,msm8996-gic-v3", 3),
+		GIC("arm,gic-400", 2), GIC("arm,cortex-a15-gic", 2),
+		GIC("arm,cortex-a9-gic", 2), GIC("arm,cortex-a7-gic", 2),
+		GIC("arm,cortex-a5-gic", 2), GIC("arm,arm11mp-gic", 2),
+		GIC("arm,arm1176jzf-devchip-gic", 2), GIC("arm,eb11mp-gic", 2),
+		GIC("arm,pl390", 2), GIC("arm,tc11mp-gic", 2),
+		GIC("qcom,msm-8660-qgic", 2), GIC("qcom,msm-qgic2", 2),
 	};
-	static const char *const v2[] = {
-		"arm,gic-400", "arm,cortex-a15-gic", "arm,cortex-a9-gic",
-		"arm,cortex-a7-gic", "arm,cortex-a5-gic", "arm,arm11mp-gic",
-		"arm,arm1176jzf-devchip-gic", "arm,eb11mp-gic", "arm,pl390",
-		"arm,tc11mp-gic", "qcom,msm-8660-qgic", "qcom,msm-qgic2",
-	};
+#undef GIC
 	const char *c, *end;
 	size_t i, l;
 	int len;
 
-	/* One property lookup per node: this runs on every node of a tree. */
+	/* One property lookup per node: this runs on every node of a tree.
+	 * The first listed string that names a GIC decides. */
 	c = cell__fdt_getprop(fdt, node, "compatible", &len);
 	if (!c || len <= 0)
 		return 0;
@@ -1028,12 +1074,9 @@ int cell__fdt_gic_version(const void *fdt, int node)
 		l = strnlen(c, (size_t)(end - c));
 		if (l == (size_t)(end - c))
 			break; /* unterminated: not a string */
-		for (i = 0; i < sizeof(v3) / sizeof(v3[0]); i++)
-			if (!strcmp(c, v3[i]))
-				return 3;
-		for (i = 0; i < sizeof(v2) / sizeof(v2[0]); i++)
-			if (!strcmp(c, v2[i]))
-				return 2;
+		for (i = 0; i < sizeof(gics) / sizeof(gics[0]); i++)
+			if (gics[i].len == l && !memcmp(c, gics[i].name, l))
+				return gics[i].version;
 	}
 	return 0;
 }
