@@ -1176,14 +1176,8 @@ static int graft(struct ho *h)
 						 path_of(h, nbus), nbus->kids[k]->name, name,
 						 cell__dt_path(top, h->pbuf[1], sizeof(h->pbuf[1])));
 		}
-		if (strcmp(copy->name, name)) {
-			char *nn = strdup(name);
-
-			if (!nn)
-				return cell__err(h->ctx, -ENOMEM, "out of memory");
-			free(copy->name);
-			copy->name = nn;
-		}
+		if (strcmp(copy->name, name) && cell__dt_rename(copy, name))
+			return cell__err(h->ctx, -ENOMEM, "out of memory");
 		if ((err = cell__dt_add_child(nbus, copy)))
 			return cell__err(h->ctx, err, "out of memory");
 		cell__dt_path(copy, name, sizeof(name));

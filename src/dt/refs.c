@@ -117,6 +117,18 @@ static const struct ref_rule *rule_for(const char *name)
 	return NULL;
 }
 
+/* rule_for() of @p's name, remembered in @p (a cache: @p is not const). */
+static const struct ref_rule *prop_rule(const struct cell__dt_prop *p)
+{
+	struct cell__dt_prop *m = (struct cell__dt_prop *)p;
+
+	if (!p->rule_known) {
+		m->rule = rule_for(p->name);
+		m->rule_known = true;
+	}
+	return p->rule;
+}
+
 bool cell__dt_is_ref_prop(const char *name)
 {
 	return rule_for(name) != NULL;
@@ -398,7 +410,7 @@ int cell__dt_prop_refs(const struct cell__dt_tree *t, struct cell__dt_node *n,
 		       const struct cell__dt_prop *p, cell__dt_ref_fn fn,
 		       void *arg, const char **why)
 {
-	const struct ref_rule *r = rule_for(p->name);
+	const struct ref_rule *r = prop_rule(p);
 	struct extset x = { NULL, 0 };
 	int ret;
 
@@ -565,7 +577,7 @@ int cell__dt_fixup_refs(const struct cell__dt_tree *t, struct cell__dt_node *n,
 	uint32_t i;
 	int ret = 0;
 
-	if (rule_for(p->name) || !(f = cell__dt_local_fixup(t, n, p->name)))
+	if (prop_rule(p) || !(f = cell__dt_local_fixup(t, n, p->name)))
 		return 0;
 	if (f->len % 4)
 		return -EINVAL;
@@ -649,7 +661,7 @@ int cell__dt_local_fixups_rebuild(struct cell__dt_tree *t, cell__dt_extra_fn ext
 			const char *why;
 
 			b.len = 0;
-			if (rule_for(p->name)) {
+			if (prop_rule(p)) {
 				cell__dt_prop_refs(t, n, p, lf_cb, &b, &why);
 			} else {
 				x = extra ? extra(arg, n, p->name) : NULL;

@@ -13,6 +13,14 @@
 /* Nesting limit while parsing: deeper trees are refused, not recursed. */
 #define DT_MAX_DEPTH 64
 
+static void prop_release(struct cell__dt_prop *p)
+{
+	if (p->own & CELL__DT_OWN_NAME)
+		free((char *)p->name);
+	if (p->own & CELL__DT_OWN_VAL)
+		free((uint8_t *)p->val);
+}
+
 void cell__dt_node_free(struct cell__dt_node *n)
 {
 	size_t i;
@@ -21,13 +29,12 @@ void cell__dt_node_free(struct cell__dt_node *n)
 		return;
 	for (i = 0; i < n->nkids; i++)
 		cell__dt_node_free(n->kids[i]);
-	for (i = 0; i < n->nprops; i++) {
-		free(n->props[i].name);
-		free(n->props[i].val);
-	}
+	for (i = 0; i < n->nprops; i++)
+		prop_release(&n->props[i]);
 	free(n->props);
 	free(n->kids);
-	free(n->name);
+	if (n->own_name)
+		free((char *)n->name);
 	free(n);
 }
 
@@ -42,18 +49,33 @@ void cell__dt_free(struct cell__dt_tree *t)
 	free(t);
 }
 
-static struct cell__dt_node *node_new(const char *name)
+/* A node named @name: a copy, or @name itself when @borrow. */
+static struct cell__dt_node *node_new(const char *name, bool borrow)
 {
 	struct cell__dt_node *n = calloc(1, sizeof(*n));
 
 	if (!n)
 		return NULL;
-	n->name = strdup(name);
+	n->name = borrow ? name : strdup(name);
+	n->own_name = !borrow;
 	if (!n->name) {
 		free(n);
 		return NULL;
 	}
 	return n;
+}
+
+int cell__dt_rename(struct cell__dt_node *n, const char *name)
+{
+	char *c = strdup(name);
+
+	if (!c)
+		return -ENOMEM;
+	if (n->own_name)
+		free((char *)n->name);
+	n->name = c;
+	n->own_name = true;
+	return 0;
 }
 
 /* The tree @n is attached to, NULL for a detached subtree. */
@@ -182,7 +204,7 @@ int cell__dt_add_child(struct cell__dt_node *parent, struct cell__dt_node *kid)
 struct cell__dt_node *cell__dt_new_child(struct cell__dt_node *parent,
 					 const char *name)
 {
-	struct cell__dt_node *n = node_new(name);
+	struct cell__dt_node *n = node_new(name, false);
 
 	if (n && cell__dt_add_child(parent, n)) {
 		cell__dt_node_free(n);
@@ -220,40 +242,50 @@ struct cell__dt_prop *cell__dt_prop(const struct cell__dt_node *n,
 	return NULL;
 }
 
+/* A new last property of @n, its name and value as given (not copied). */
+static struct cell__dt_prop *prop_append(struct cell__dt_node *n)
+{
+	if (n->nprops == n->cap_props) {
+		size_t cap = n->cap_props ? n->cap_props * 2 : 8;
+		struct cell__dt_prop *np = realloc(n->props, cap * sizeof(*np));
+
+		if (!np)
+			return NULL;
+		n->props = np;
+		n->cap_props = cap;
+	}
+	return &n->props[n->nprops++];
+}
+
 /* Set @n's property @name, @p when it exists, else a new last one. */
 static int setprop_at(struct cell__dt_node *n, struct cell__dt_prop *p,
 		      const char *name, const void *val, uint32_t len)
 {
 	uint8_t *copy = malloc(len ? len : 1);
+	char *nm = NULL;
 
-	if (!copy)
+	if (!copy || (!p && !(nm = strdup(name)))) {
+		free(copy);
 		return -ENOMEM;
+	}
 	if (len)
 		memcpy(copy, val, len);
 	if (!p) {
-		if (n->nprops == n->cap_props) {
-			size_t cap = n->cap_props ? n->cap_props * 2 : 8;
-			struct cell__dt_prop *np = realloc(n->props, cap * sizeof(*np));
-
-			if (!np) {
-				free(copy);
-				return -ENOMEM;
-			}
-			n->props = np;
-			n->cap_props = cap;
-		}
-		p = &n->props[n->nprops];
-		p->name = strdup(name);
-		if (!p->name) {
+		p = prop_append(n);
+		if (!p) {
 			free(copy);
+			free(nm);
 			return -ENOMEM;
 		}
-		n->nprops++;
-	} else {
-		free(p->val);
+		p->name = nm;
+		p->own = CELL__DT_OWN_NAME;
+		p->rule_known = false;
+	} else if (p->own & CELL__DT_OWN_VAL) {
+		free((uint8_t *)p->val);
 	}
 	p->val = copy;
 	p->len = len;
+	p->own |= CELL__DT_OWN_VAL;
 	if (is_ph_prop(name))
 		index_ph(n);
 	return 0;
@@ -290,8 +322,7 @@ bool cell__dt_delprop(struct cell__dt_node *n, const char *name)
 	/* @name may be the property's own, freed below. */
 	ph = is_ph_prop(p->name);
 	i = (size_t)(p - n->props);
-	free(p->name);
-	free(p->val);
+	prop_release(p);
 	memmove(&n->props[i], &n->props[i + 1],
 		(n->nprops - i - 1) * sizeof(n->props[0]));
 	n->nprops--;
@@ -490,16 +521,41 @@ bool cell__dt_is_under(const struct cell__dt_node *n,
 	return false;
 }
 
+/* Copy of @p into @c, detached (so not indexed yet): what @p borrows is
+ * shared, what it owns copied. */
+static int clone_prop(struct cell__dt_node *c, const struct cell__dt_prop *p)
+{
+	struct cell__dt_prop *q;
+	char *nm = NULL;
+	uint8_t *v = NULL;
+
+	if (((p->own & CELL__DT_OWN_NAME) && !(nm = strdup(p->name))) ||
+	    ((p->own & CELL__DT_OWN_VAL) && !(v = malloc(p->len ? p->len : 1))) ||
+	    !(q = prop_append(c))) {
+		free(nm);
+		free(v);
+		return -ENOMEM;
+	}
+	if (v && p->len)
+		memcpy(v, p->val, p->len);
+	q->name = nm ? nm : p->name;
+	q->val = v ? v : p->val;
+	q->len = p->len;
+	q->own = p->own;
+	q->rule_known = p->rule_known;
+	q->rule = p->rule;
+	return 0;
+}
+
 struct cell__dt_node *cell__dt_clone(const struct cell__dt_node *n)
 {
-	struct cell__dt_node *c = node_new(n->name);
+	struct cell__dt_node *c = node_new(n->name, !n->own_name);
 	size_t i;
 
 	if (!c)
 		return NULL;
 	for (i = 0; i < n->nprops; i++)
-		if (cell__dt_setprop(c, n->props[i].name, n->props[i].val,
-				     n->props[i].len))
+		if (clone_prop(c, &n->props[i]))
 			goto fail;
 	for (i = 0; i < n->nkids; i++) {
 		struct cell__dt_node *k = cell__dt_clone(n->kids[i]);
@@ -550,52 +606,117 @@ static int has_dup_props(const struct cell__dt_node *n, bool *dup)
 	return 0;
 }
 
-static int parse_node(cell_ctx *ctx, const void *fdt, int off,
-		      struct cell__dt_node *n, int depth, const char *what)
+/* @n's properties are all read: refuse a name it has twice. */
+static int props_done(cell_ctx *ctx, const struct cell__dt_node *n, const char *what)
 {
-	int po, sub, len, err;
+	size_t i, j;
 	bool dup;
 
-	if (depth > DT_MAX_DEPTH)
-		return cell__err(ctx, -EINVAL, "%s: nodes nested deeper than %d",
-				 what, DT_MAX_DEPTH);
-	fdt_for_each_property_offset(po, fdt, off) {
-		const char *name;
-		const void *val = fdt_getprop_by_offset(fdt, po, &name, &len);
-
-		if (!val || len < 0)
-			return cell__err(ctx, -EINVAL, "%s: unreadable property at offset %d",
-					 what, po);
-		if (setprop_at(n, NULL, name, val, (uint32_t)len))
-			return cell__err(ctx, -ENOMEM, "%s: out of memory", what);
-	}
 	if (has_dup_props(n, &dup))
 		return cell__err(ctx, -ENOMEM, "%s: out of memory", what);
-	if (dup) {
-		/* Name the first repeat in blob order, as the message always did. */
-		size_t i, j;
+	if (!dup)
+		return 0;
+	/* Name the first repeat in blob order, as the message always did. */
+	for (i = 1; i < n->nprops; i++)
+		for (j = 0; j < i; j++)
+			if (!strcmp(n->props[j].name, n->props[i].name))
+				return cell__err(ctx, -EINVAL,
+						 "%s: node '%s' has property '%s' twice",
+						 what, n->name, n->props[i].name);
+	return 0;
+}
 
-		for (i = 1; i < n->nprops; i++)
-			for (j = 0; j < i; j++)
-				if (!strcmp(n->props[j].name, n->props[i].name))
-					return cell__err(ctx, -EINVAL,
-							 "%s: node '%s' has property '%s' twice",
-							 what, n->name, n->props[i].name);
-	}
-	fdt_for_each_subnode(sub, fdt, off) {
-		const char *name = fdt_get_name(fdt, sub, NULL);
-		struct cell__dt_node *k;
+/*
+ * The property at @off, as fdt_getprop_by_offset() gives it. The blob
+ * passed fdt_check_full(), which bounds every property, so from version 16
+ * (values unaligned) its header is read directly instead of walking its
+ * tag once more.
+ */
+static const void *prop_at(const void *fdt, int off, const char **name, int *len)
+{
+	const struct fdt_property *p;
 
-		if (!name)
-			return cell__err(ctx, -EINVAL, "%s: unnamed node at offset %d",
-					 what, sub);
-		k = cell__dt_new_child(n, name);
-		if (!k)
-			return cell__err(ctx, -ENOMEM, "%s: out of memory", what);
-		err = parse_node(ctx, fdt, sub, k, depth + 1, what);
-		if (err)
-			return err;
-	}
+	if (fdt_version(fdt) < 0x10 || !(p = fdt_offset_ptr(fdt, off, sizeof(*p))))
+		return fdt_getprop_by_offset(fdt, off, name, len);
+	*name = fdt_string(fdt, (int)fdt32_ld(&p->nameoff));
+	*len = (int)fdt32_ld(&p->len);
+	return *name ? p->data : NULL;
+}
+
+/*
+ * One walk of the structure block into the model under @root, seeing what
+ * libfdt's iterators from offset 0 see: nothing unless a node starts there,
+ * then that node's subtree, and in each node the properties before its
+ * first subnode. A recursion over fdt_for_each_subnode() would walk every
+ * tag once per level above it.
+ */
+static int parse_walk(cell_ctx *ctx, const void *fdt, struct cell__dt_node *root,
+		      const char *what)
+{
+	struct cell__dt_node *stack[DT_MAX_DEPTH + 1], *k;
+	int depth = -1, off = 0, next, len, err;
+	bool own = false;		/* still in the top node's properties */
+	const char *name;
+	const void *val;
+	uint32_t tag;
+
+	if (fdt_next_tag(fdt, 0, &next) != FDT_BEGIN_NODE)
+		return 0;
+	do {
+		tag = fdt_next_tag(fdt, off, &next);
+		switch (tag) {
+		case FDT_BEGIN_NODE:
+			if (own && (err = props_done(ctx, stack[depth], what)))
+				return err;
+			own = true;
+			if (depth < 0) {
+				stack[++depth] = root;
+				break;
+			}
+			if (!(name = fdt_get_name(fdt, off, NULL)))
+				return cell__err(ctx, -EINVAL, "%s: unnamed node at offset %d",
+						 what, off);
+			k = node_new(name, true);
+			if (k && cell__dt_add_child(stack[depth], k)) {
+				cell__dt_node_free(k);
+				k = NULL;
+			}
+			if (!k)
+				return cell__err(ctx, -ENOMEM, "%s: out of memory", what);
+			if (depth + 1 > DT_MAX_DEPTH)
+				return cell__err(ctx, -EINVAL, "%s: nodes nested deeper than %d",
+						 what, DT_MAX_DEPTH);
+			stack[++depth] = k;
+			break;
+		case FDT_END_NODE:
+			if (own && (err = props_done(ctx, stack[depth], what)))
+				return err;
+			own = false;
+			depth--;
+			break;
+		case FDT_PROP: {
+			struct cell__dt_prop *p;
+
+			if (!own)
+				break;
+			val = prop_at(fdt, off, &name, &len);
+			if (!val || len < 0)
+				return cell__err(ctx, -EINVAL, "%s: unreadable property at offset %d",
+						 what, off);
+			if (!(p = prop_append(stack[depth])))
+				return cell__err(ctx, -ENOMEM, "%s: out of memory", what);
+			p->name = name;
+			p->val = val;
+			p->len = (uint32_t)len;
+			p->own = 0;
+			p->rule_known = false;
+			break;
+		}
+		default:
+			break;
+		}
+		off = next;
+	} while (tag != FDT_END && depth >= 0 && next >= 0);
 	return 0;
 }
 
@@ -607,7 +728,7 @@ int cell__dt_parse(cell_ctx *ctx, const void *fdt, const char *what,
 
 	if (!t)
 		return cell__err(ctx, -ENOMEM, "%s: out of memory", what);
-	t->root = node_new("");
+	t->root = node_new("", true);
 	n = fdt_num_mem_rsv(fdt);
 	if (!t->root || n < 0) {
 		cell__dt_free(t);
@@ -625,7 +746,7 @@ int cell__dt_parse(cell_ctx *ctx, const void *fdt, const char *what,
 		fdt_get_mem_rsv(fdt, i, &t->rsv[i].addr, &t->rsv[i].size);
 	t->nrsv = (size_t)n;
 	t->boot_cpuid = fdt_boot_cpuid_phys(fdt);
-	err = parse_node(ctx, fdt, 0, t->root, 0, what);
+	err = parse_walk(ctx, fdt, t->root, what);
 	if (err) {
 		cell__dt_free(t);
 		return err;

@@ -21,14 +21,28 @@
 #include "hmap.h"
 #include "internal.h"
 
+/*
+ * Names and values parsed from a blob point into it (the blob outlives the
+ * tree: both live within one handoff call); what an edit sets is a copy the
+ * tree owns. A clone shares what its original borrowed.
+ */
+#define CELL__DT_OWN_NAME 1u
+#define CELL__DT_OWN_VAL  2u
+
 struct cell__dt_prop {
-	char *name;
-	uint8_t *val;
+	const char *name;
+	const uint8_t *val;
 	uint32_t len;
+	uint8_t own;			/* CELL__DT_OWN_* */
+	/* The reference schema's rule for the name, once refs.c looked it
+	 * up (a pure function of the name, asked several times per pass). */
+	bool rule_known;
+	const void *rule;
 };
 
 struct cell__dt_node {
-	char *name;			/* "" for the root */
+	const char *name;		/* "" for the root */
+	bool own_name;
 	struct cell__dt_node *parent;
 	struct cell__dt_prop *props;
 	size_t nprops, cap_props;
@@ -56,7 +70,8 @@ struct cell__dt_tree {
 	struct cell__hmap by_name;	/* (parent, name) -> node */
 };
 
-/* Parse a blob that passed fdt_check_full(); @what names it in errors. */
+/* Parse a blob that passed fdt_check_full(); @what names it in errors. The
+ * tree borrows names and values from @fdt, which must outlive it. */
 int cell__dt_parse(cell_ctx *ctx, const void *fdt, const char *what,
 		   struct cell__dt_tree **out);
 void cell__dt_free(struct cell__dt_tree *t);
@@ -72,6 +87,8 @@ int cell__dt_add_child(struct cell__dt_node *parent, struct cell__dt_node *kid);
 /* New empty child named @name. */
 struct cell__dt_node *cell__dt_new_child(struct cell__dt_node *parent,
 					 const char *name);
+/* Rename a detached node. */
+int cell__dt_rename(struct cell__dt_node *n, const char *name);
 /* Detach @n from its parent and free it with its subtree. */
 void cell__dt_delete(struct cell__dt_node *n);
 
