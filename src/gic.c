@@ -91,16 +91,16 @@ static int gic_its(cell_ctx *ctx, const void *fdt, int node,
 	struct cell_gic_its *its;
 	int child, ret, n = 0;
 
-	fdt_for_each_subnode(child, fdt, node)
-		if (!fdt_node_check_compatible(fdt, child, "arm,gic-v3-its"))
+	cell__fdt_for_each_subnode(child, fdt, node)
+		if (cell__fdt_stringlist_search(fdt, child, "compatible", "arm,gic-v3-its") >= 0)
 			n++;
 	if (!n)
 		return 0;
 	e->its = calloc((size_t)n, sizeof(*e->its));
 	if (!e->its)
 		return cell__err(ctx, -ENOMEM, "out of memory");
-	fdt_for_each_subnode(child, fdt, node) {
-		if (fdt_node_check_compatible(fdt, child, "arm,gic-v3-its"))
+	cell__fdt_for_each_subnode(child, fdt, node) {
+		if (cell__fdt_stringlist_search(fdt, child, "compatible", "arm,gic-v3-its") < 0)
 			continue;
 		its = &e->its[e->info.its_count];
 		ret = cell__fdt_reg_count(ctx, fdt, child);
@@ -218,7 +218,7 @@ static int cpus_parse(cell_ctx *ctx, const void *fdt, cell_gic_list *l)
 	ret = cell__fdt_cells(ctx, fdt, cpus, &ac, &sc);
 	if (ret)
 		return ret;
-	fdt_for_each_subnode(child, fdt, cpus) {
+	cell__fdt_for_each_subnode(child, fdt, cpus) {
 		const char *t = cell__fdt_getprop(fdt, child, "device_type", &len);
 
 		if (t && len == 4 && !memcmp(t, "cpu", 4))
@@ -229,7 +229,7 @@ static int cpus_parse(cell_ctx *ctx, const void *fdt, cell_gic_list *l)
 	l->cpus = calloc(n, sizeof(*l->cpus));
 	if (!l->cpus)
 		return cell__err(ctx, -ENOMEM, "out of memory");
-	fdt_for_each_subnode(child, fdt, cpus) {
+	cell__fdt_for_each_subnode(child, fdt, cpus) {
 		const char *t = cell__fdt_getprop(fdt, child, "device_type", &len);
 		struct cell_dt_cpu *c = &l->cpus[l->ncpus];
 

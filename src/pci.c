@@ -135,7 +135,7 @@ static int host_reg(cell_ctx *ctx, const void *fdt, int node,
 					&r->region.size);
 		if (ret)
 			return ret;
-		name = fdt_stringlist_get(fdt, node, "reg-names", i, NULL);
+		name = cell__fdt_stringlist_get(fdt, node, "reg-names", i);
 		if (name)
 			snprintf(r->name, sizeof(r->name), "%s", name);
 	}

@@ -112,11 +112,17 @@ void cell__fdt_index_free(struct cell__fdt_index *ix)
 	free(ix->off);
 	free(ix->parent);
 	free(ix->depth);
+	free(ix->sib);
 	free(ix->hot);
+	free(ix->pfirst);
+	free(ix->poff);
+	free(ix->pname);
 	cell__hmap_free(&ix->by_ph);
-	ix->off = ix->parent = ix->depth = NULL;
+	ix->off = ix->parent = ix->depth = ix->sib = NULL;
 	ix->hot = NULL;
-	ix->n = 0;
+	ix->pfirst = ix->pname = NULL;
+	ix->poff = NULL;
+	ix->n = ix->np = 0;
 	ix->active = false;
 }
 
@@ -217,6 +223,7 @@ static int ix_node(struct cell__fdt_index *ix, int off, int parent, int depth,
 		size_t nc = *cap ? *cap * 2 : 256;
 		int *o = realloc(ix->off, nc * sizeof(*o));
 		int32_t (*hot)[CELL__FDT_HOT_N];
+		uint32_t *pf;
 
 		if (!o)
 			return -1;
@@ -229,18 +236,51 @@ static int ix_node(struct cell__fdt_index *ix, int off, int parent, int depth,
 		if (!o)
 			return -1;
 		ix->depth = o;
+		o = realloc(ix->sib, nc * sizeof(*o));
+		if (!o)
+			return -1;
+		ix->sib = o;
 		hot = realloc(ix->hot, nc * sizeof(*hot));
 		if (!hot)
 			return -1;
 		ix->hot = hot;
+		/* One more: the end of the last node's properties. */
+		pf = realloc(ix->pfirst, (nc + 1) * sizeof(*pf));
+		if (!pf)
+			return -1;
+		ix->pfirst = pf;
 		*cap = nc;
 	}
+	ix->pfirst[ix->n] = (uint32_t)ix->np;
 	ix->off[ix->n] = off;
 	ix->parent[ix->n] = parent;
 	ix->depth[ix->n] = depth;
+	ix->sib[ix->n] = -1;
 	for (h = 0; h < CELL__FDT_HOT_N; h++)
 		ix->hot[ix->n][h] = -1;
 	ix->n++;
+	return 0;
+}
+
+/* Another own property of the last node: at @off, named at string @no. */
+static int ix_prop(struct cell__fdt_index *ix, int off, uint32_t no, size_t *cap)
+{
+	if (ix->np == *cap) {
+		size_t nc = *cap ? *cap * 2 : 1024;
+		int32_t *o = realloc(ix->poff, nc * sizeof(*o));
+		uint32_t *nm;
+
+		if (!o)
+			return -1;
+		ix->poff = o;
+		nm = realloc(ix->pname, nc * sizeof(*nm));
+		if (!nm)
+			return -1;
+		ix->pname = nm;
+		*cap = nc;
+	}
+	ix->poff[ix->np] = off;
+	ix->pname[ix->np++] = no;
 	return 0;
 }
 
@@ -253,10 +293,11 @@ static int ix_node(struct cell__fdt_index *ix, int off, int parent, int depth,
 void cell__fdt_index_build(struct cell__fdt_index *ix, const void *fdt)
 {
 	int stack[CELL__FDT_MAX_DEPTH], depth = -1, off = 0, next;
+	int last[CELL__FDT_MAX_DEPTH];	/* last node begun at each depth */
 	uint32_t strsize = fdt_size_dt_strings(fdt), tag;
 	bool own = false;		/* still in the current node's properties */
 	int8_t *cls;			/* per string offset: 0 unseen, 1 other, 2 + hot */
-	size_t cap = 0, k;
+	size_t cap = 0, pcap = 0, k;
 
 	memset(ix, 0, sizeof(*ix));
 	ix->fdt = fdt;
@@ -273,6 +314,11 @@ void cell__fdt_index_build(struct cell__fdt_index *ix, const void *fdt)
 			    ix_node(ix, off, depth ? stack[depth - 1] : -1, depth, &cap))
 				goto fail;
 			stack[depth] = (int)ix->n - 1;
+			if (depth && last[depth] >= 0)
+				ix->sib[last[depth]] = stack[depth];
+			last[depth] = stack[depth];
+			if (depth + 1 < CELL__FDT_MAX_DEPTH)
+				last[depth + 1] = -1;
 			own = true;
 			break;
 		case FDT_END_NODE:
@@ -300,6 +346,8 @@ void cell__fdt_index_build(struct cell__fdt_index *ix, const void *fdt)
 			h = cls[no] - 2;
 			if (h >= 0 && ix->hot[stack[depth]][h] < 0)
 				ix->hot[stack[depth]][h] = off;
+			if (ix_prop(ix, off, no, &pcap))
+				goto fail;
 			break;
 		}
 		case FDT_NOP:
@@ -313,6 +361,7 @@ void cell__fdt_index_build(struct cell__fdt_index *ix, const void *fdt)
 		}
 		off = next;
 	} while (tag != FDT_END);
+	ix->pfirst[ix->n] = (uint32_t)ix->np;
 	/* The first node of a number, as fdt_node_offset_by_phandle(). */
 	for (k = 0; k < ix->n; k++) {
 		uint32_t ph = ix_phandle(ix, k);
@@ -414,9 +463,19 @@ const void *cell__fdt_getprop(const void *fdt, int node, const char *name, int *
 	int h, off;
 	long k;
 
-	if (!ix || (h = hot_of(name)) < 0 || (k = ix_find(sc, node)) < 0)
+	if (!ix || (k = ix_find(sc, node)) < 0)
 		return fdt_getprop(fdt, node, name, lenp);
-	off = ix->hot[k][h];
+	if ((h = hot_of(name)) >= 0) {
+		off = ix->hot[k][h];
+	} else {
+		/* The first own property of that name, as libfdt's scan. */
+		const char *strings = (const char *)fdt + fdt_off_dt_strings(fdt);
+		uint32_t i;
+
+		for (i = ix->pfirst[k], off = -1; i < ix->pfirst[k + 1] && off < 0; i++)
+			if (!strcmp(strings + ix->pname[i], name))
+				off = ix->poff[i];
+	}
 	if (off < 0) {
 		if (lenp)
 			*lenp = -FDT_ERR_NOTFOUND;
@@ -463,6 +522,48 @@ int cell__fdt_next_node(const void *fdt, int node, int *depth)
 	if (depth)
 		*depth += ix->depth[k + 1] - ix->depth[k];
 	return ix->off[k + 1];
+}
+
+int cell__fdt_first_subnode(const void *fdt, int node)
+{
+	struct cell__fdt_scope *sc = ix_of(fdt);
+	const struct cell__fdt_index *ix = sc ? sc->ix : NULL;
+	long k;
+
+	if (!ix || (k = ix_find(sc, node)) < 0)
+		return fdt_first_subnode(fdt, node);
+	if ((size_t)k + 1 < ix->n && ix->parent[k + 1] == k)
+		return ix->off[k + 1];
+	return -FDT_ERR_NOTFOUND;
+}
+
+int cell__fdt_next_subnode(const void *fdt, int node)
+{
+	struct cell__fdt_scope *sc = ix_of(fdt);
+	const struct cell__fdt_index *ix = sc ? sc->ix : NULL;
+	long k;
+
+	if (!ix || (k = ix_find(sc, node)) < 0)
+		return fdt_next_subnode(fdt, node);
+	return ix->sib[k] >= 0 ? ix->off[ix->sib[k]] : -FDT_ERR_NOTFOUND;
+}
+
+const char *cell__fdt_stringlist_get(const void *fdt, int node, const char *prop, int idx)
+{
+	const char *list, *end;
+	int len;
+
+	list = cell__fdt_getprop(fdt, node, prop, &len);
+	if (!list || idx < 0)
+		return NULL;
+	for (end = list + len; list < end; list += len) {
+		len = (int)strnlen(list, (size_t)(end - list)) + 1;
+		if (list + len > end)
+			return NULL;
+		if (!idx--)
+			return list;
+	}
+	return NULL;
 }
 
 uint32_t cell__fdt_get_phandle(const void *fdt, int node)

@@ -98,8 +98,12 @@ struct cell__fdt_index {
 	int *off;			/* node offsets, ascending */
 	int *parent;			/* position of each node's parent, -1 for the root */
 	int *depth;			/* levels below the root */
+	int *sib;			/* position of the next sibling, -1 for the last */
 	int32_t (*hot)[CELL__FDT_HOT_N];	/* offset of each located property, -1 */
-	size_t n;
+	uint32_t *pfirst;		/* each node's own properties: [pfirst[k], pfirst[k + 1]) */
+	int32_t *poff;			/* per own property: its offset */
+	uint32_t *pname;		/* per own property: its name's string offset */
+	size_t n, np;
 	struct cell__hmap by_ph;	/* phandle -> position + 1 */
 	bool active;			/* built; false: answer by scans */
 };
@@ -215,6 +219,14 @@ int cell__fdt_stringlist_search(const void *fdt, int node, const char *prop,
 uint32_t cell__fdt_get_phandle(const void *fdt, int node);
 /* fdt_next_node() (with its @depth counting), from the open index. */
 int cell__fdt_next_node(const void *fdt, int node, int *depth);
+/* fdt_first_subnode() and fdt_next_subnode(), from the open index. */
+int cell__fdt_first_subnode(const void *fdt, int node);
+int cell__fdt_next_subnode(const void *fdt, int node);
+#define cell__fdt_for_each_subnode(node, fdt, parent)			\
+	for ((node) = cell__fdt_first_subnode((fdt), (parent)); (node) >= 0; \
+	     (node) = cell__fdt_next_subnode((fdt), (node)))
+/* fdt_stringlist_get() without its length, from the open index. */
+const char *cell__fdt_stringlist_get(const void *fdt, int node, const char *prop, int idx);
 
 /* fdt_node_offset_by_phandle(), from the open index when there is one. */
 int cell__fdt_by_phandle(const void *fdt, uint32_t phandle);

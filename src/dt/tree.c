@@ -787,6 +787,12 @@ struct strtab {
 	struct ref {
 		uint32_t str, pos;
 	} *ref;				/* per property: where its name is */
+	/* Name pointer -> distinct name, direct-mapped: names parsed from
+	 * one blob share pointers, so most properties skip the hashing. */
+	struct memo {
+		const char *s;
+		uint32_t name;
+	} memo[512];
 };
 
 /* Hash of @s[0, @len) built from its last byte, so that every suffix of a
@@ -833,10 +839,18 @@ static struct name *strtab_find(const struct strtab *st, const char *s, size_t l
 /* Pass 1: the distinct name of each property, in blob order. */
 static int strtab_add(struct strtab *st, const char *s)
 {
-	size_t len = strlen(s);
-	uint64_t key = suffix_hash(s, len);
-	struct name *n = strtab_find(st, s, len, key);
+	struct memo *m = &st->memo[((uintptr_t)s * 0x9e3779b97f4a7c15ull) >> 55];
+	size_t len;
+	uint64_t key;
+	struct name *n;
 
+	if (m->s == s) {
+		st->prop[st->nprop++] = m->name;
+		return 0;
+	}
+	len = strlen(s);
+	key = suffix_hash(s, len);
+	n = strtab_find(st, s, len, key);
 	if (!n) {
 		if (st->nname == st->cap_name) {
 			size_t cap = st->cap_name ? st->cap_name * 2 : 128;
@@ -855,7 +869,9 @@ static int strtab_add(struct strtab *st, const char *s)
 			return -ENOMEM;
 		st->nname++;
 	}
-	st->prop[st->nprop++] = (uint32_t)(n - st->name);
+	m->s = s;
+	m->name = (uint32_t)(n - st->name);
+	st->prop[st->nprop++] = m->name;
 	return 0;
 }
 
@@ -913,6 +929,7 @@ static void strtab_free(struct strtab *st)
 	free(st->end);
 	free(st->str);
 	free(st->ref);
+	free(st);
 }
 
 static size_t tagalign(size_t x)
@@ -930,9 +947,9 @@ static int size_node(struct strtab *st, const struct cell__dt_node *n,
 	*structs += 8 + tagalign(strlen(n->name) + 1);
 	for (i = 0; i < n->nprops; i++) {
 		*structs += sizeof(struct fdt_property) + tagalign(n->props[i].len);
-		*strings += strlen(n->props[i].name) + 1;
 		if ((err = strtab_add(st, n->props[i].name)))
 			return err;
+		*strings += st->name[st->prop[st->nprop - 1]].len;
 	}
 	for (i = 0; i < n->nkids; i++)
 		if ((err = size_node(st, n->kids[i], structs, strings)))
@@ -998,23 +1015,27 @@ static int pack_names(void *buf, const struct strtab *st)
 int cell__dt_build(cell_ctx *ctx, const struct cell__dt_tree *t,
 		   void **out, size_t *size)
 {
-	struct strtab st;
+	static const struct strtab empty;
+	struct strtab *st = malloc(sizeof(*st));
 	size_t structs = 4, strings = 0, cap, i;
 	void *buf = NULL;
 	int err;
 
-	memset(&st, 0, sizeof(st));
-	st.prop = malloc((count_props(t->root) + 1) * sizeof(*st.prop));
-	err = st.prop ? size_node(&st, t->root, &structs, &strings) : -ENOMEM;
+	if (!st)
+		return cell__err(ctx, -ENOMEM, "out of memory building a blob");
+	*st = empty;
+	st->prop = malloc((count_props(t->root) + 1) * sizeof(*st->prop));
+	err = st->prop ? size_node(st, t->root, &structs, &strings) : -ENOMEM;
 	if (!err)
-		err = strtab_place(&st);
+		err = strtab_place(st);
 	/* Header, reservation map with its terminator, both blocks. */
 	cap = sizeof(struct fdt_header) + 8 + (t->nrsv + 1) * sizeof(struct fdt_reserve_entry) +
 	      structs + strings;
+	/* fdt_create() zeroes it. */
 	if (!err && cap <= INT32_MAX)
-		buf = calloc(1, cap);
+		buf = malloc(cap);
 	if (!buf) {
-		strtab_free(&st);
+		strtab_free(st);
 		return cell__err(ctx, -ENOMEM, "out of memory building a blob");
 	}
 	err = fdt_create_with_flags(buf, (int)cap, FDT_CREATE_FLAG_NO_NAME_DEDUP);
@@ -1027,8 +1048,8 @@ int cell__dt_build(cell_ctx *ctx, const struct cell__dt_tree *t,
 	if (!err)
 		err = fdt_finish(buf);
 	if (!err)
-		err = pack_names(buf, &st);
-	strtab_free(&st);
+		err = pack_names(buf, st);
+	strtab_free(st);
 	if (err) {
 		free(buf);
 		return cell__err(ctx, -EINVAL, "cannot build blob: %s", fdt_strerror(err));
