@@ -9,96 +9,6 @@
 
 #define PATH(node, buf) cell__fdt_path(fdt, (node), (buf), sizeof(buf))
 
-/*
- * libfdt 1.6.1 (Debian 12) fdt_check_full() dereferences NULL when
- * fdt_get_name() fails on the root node (a version < 16 blob, whose node
- * names are full paths, with no '/' in it: found by fuzz_dt_discover). Walk
- * the node and property names first with the bounded accessors; structure
- * errors are left for fdt_check_full() to name. It also loops for ever on a
- * tag that does not advance (a property length of -12 wraps the offset back
- * onto its own tag: found by fuzz_linux), so that is refused here.
- */
-static int check_names(const void *fdt)
-{
-	uint32_t strsize = fdt_size_dt_strings(fdt), tag, no;
-	/* Name offsets already checked: most names repeat many times. */
-	uint8_t *seen = calloc(strsize / 8 + 1, 1);
-	const void *prop;
-	fdt32_t nameoff;
-	int off = 0, next, ret = 0;
-
-	for (;;) {
-		tag = fdt_next_tag(fdt, off, &next);
-		if (tag == FDT_END)
-			break;
-		if (next <= off) {
-			ret = -FDT_ERR_BADSTRUCTURE;
-			break;
-		}
-		if (tag == FDT_BEGIN_NODE && !fdt_get_name(fdt, off, NULL)) {
-			ret = -FDT_ERR_BADSTRUCTURE;
-			break;
-		}
-		if (tag == FDT_PROP) {
-			/* the structure block need not be aligned: copy, don't dereference */
-			prop = fdt_offset_ptr(fdt, off, sizeof(struct fdt_property));
-			if (!prop) {
-				ret = -FDT_ERR_BADSTRUCTURE;
-				break;
-			}
-			memcpy(&nameoff, (const char *)prop + offsetof(struct fdt_property, nameoff),
-			       sizeof(nameoff));
-			no = fdt32_to_cpu(nameoff);
-			if (seen && no < strsize && seen[no / 8] & (1u << (no % 8))) {
-				off = next;
-				continue;
-			}
-			if (!fdt_get_string(fdt, (int)no, NULL)) {
-				ret = -FDT_ERR_BADSTRUCTURE;
-				break;
-			}
-			if (seen && no < strsize)
-				seen[no / 8] |= (uint8_t)(1u << (no % 8));
-		}
-		off = next;
-	}
-	free(seen);
-	return ret;
-}
-
-int cell__fdt_check_blob(const void *fdt, size_t size)
-{
-	int ret;
-
-	if (size < sizeof(struct fdt_header))
-		return -FDT_ERR_TRUNCATED;
-	ret = fdt_check_header(fdt);
-	if (ret)
-		return ret;
-	if (fdt_totalsize(fdt) > size)
-		return -FDT_ERR_TRUNCATED;
-	ret = check_names(fdt);
-	return ret ? ret : fdt_check_full(fdt, size);
-}
-
-int cell__fdt_check(cell_ctx *ctx, const void *fdt, size_t size)
-{
-	int ret;
-
-	if (!fdt)
-		return cell__err(ctx, -EINVAL, "device tree: no blob given");
-	if (size < sizeof(struct fdt_header))
-		return cell__err(ctx, -EBADMSG,
-				 "device tree: %zu bytes is shorter than a header",
-				 size);
-	ret = cell__fdt_check_blob(fdt, size);
-	if (ret)
-		return cell__err(ctx, -EBADMSG,
-				 "device tree: invalid blob: %s",
-				 fdt_strerror(ret));
-	return 0;
-}
-
 /* Scopes open on this thread, innermost first. */
 static _Thread_local struct cell__fdt_scope *open_scope;
 
@@ -211,6 +121,16 @@ static bool ix_has_ph(const struct cell__fdt_index *ix, uint32_t ph)
 	return false;
 }
 
+/*
+ * First capacity of an index array: one entry per @per bytes of structure
+ * block (about what real trees have per node, 128, and per property, 24),
+ * so that most trees are indexed without growing an array.
+ */
+static size_t ix_guess(const void *fdt, size_t per)
+{
+	return fdt_size_dt_struct(fdt) / per + 64;
+}
+
 /* A new node at @off, child of position @parent, @depth below the root. */
 static int ix_node(struct cell__fdt_index *ix, int off, int parent, int depth,
 		   size_t *cap)
@@ -220,7 +140,7 @@ static int ix_node(struct cell__fdt_index *ix, int off, int parent, int depth,
 	/* Separate arrays, not one of structs: lookups binary-search the
 	 * offsets alone (an array of structs measured 40% slower). */
 	if (ix->n == *cap) {
-		size_t nc = *cap ? *cap * 2 : 256;
+		size_t nc = *cap ? *cap * 2 : ix_guess(ix->fdt, 128);
 		int *o = realloc(ix->off, nc * sizeof(*o));
 		int32_t (*hot)[CELL__FDT_HOT_N];
 		uint32_t *pf;
@@ -266,7 +186,7 @@ static int ix_node(struct cell__fdt_index *ix, int off, int parent, int depth,
 static int ix_prop(struct cell__fdt_index *ix, int off, uint32_t no, size_t *cap)
 {
 	if (ix->np == *cap) {
-		size_t nc = *cap ? *cap * 2 : 1024;
+		size_t nc = *cap ? *cap * 2 : ix_guess(ix->fdt, 24);
 		int32_t *o = realloc(ix->poff, nc * sizeof(*o));
 		uint32_t *nm;
 
@@ -285,34 +205,60 @@ static int ix_prop(struct cell__fdt_index *ix, int off, uint32_t no, size_t *cap
 }
 
 /*
- * One walk of the structure block: nodes, parents and the first of each
- * located property among a node's own (the ones before its first subnode,
- * which are all libfdt's lookups see). Property names are classified once
- * per string-table offset.
+ * libfdt 1.6.1 (Debian 12) fdt_check_full() dereferences NULL when
+ * fdt_get_name() fails on the root node (a version < 16 blob, whose node
+ * names are full paths, with no '/' in it: found by fuzz_dt_discover), so
+ * the node and property names are walked first with the bounded accessors;
+ * structure errors are left for fdt_check_full() to name. It also loops for
+ * ever on a tag that does not advance (a property length of -12 wraps the
+ * offset back onto its own tag: found by fuzz_linux), so that is refused
+ * here.
+ *
+ * With @ix the same walk indexes the blob: nodes, parents, siblings, each
+ * node's own properties (the ones before its first subnode, which are all
+ * libfdt's lookups see) and the first of each located one. Property names
+ * are checked and classified once per string-table offset. Returns 0 or
+ * the libfdt error of the names check; an index that cannot be built (out
+ * of memory, too deep) is left inactive, which is not an error.
  */
-void cell__fdt_index_build(struct cell__fdt_index *ix, const void *fdt)
+static int walk(const void *fdt, struct cell__fdt_index *ix)
 {
-	int stack[CELL__FDT_MAX_DEPTH], depth = -1, off = 0, next;
+	int stack[CELL__FDT_MAX_DEPTH], depth = -1, off = 0, next, ret = 0, h;
 	int last[CELL__FDT_MAX_DEPTH];	/* last node begun at each depth */
-	uint32_t strsize = fdt_size_dt_strings(fdt), tag;
+	uint32_t strsize = fdt_size_dt_strings(fdt), tag, no;
+	/* per string offset: 0 unchecked, 1 other name, 2 + enum cell__fdt_hot */
+	int8_t *cls = calloc(strsize + 1, 1);
 	bool own = false;		/* still in the current node's properties */
-	int8_t *cls;			/* per string offset: 0 unseen, 1 other, 2 + hot */
-	size_t cap = 0, pcap = 0, k;
+	bool ok = ix && cls;		/* the index is still being built */
+	size_t cap = 0, pcap = 0;
 
-	memset(ix, 0, sizeof(*ix));
-	ix->fdt = fdt;
-	cls = calloc(strsize + 1, 1);
-	if (!cls)
-		return;
-	do {
+	if (ix) {
+		memset(ix, 0, sizeof(*ix));
+		ix->fdt = fdt;
+	}
+	for (;;) {
 		tag = fdt_next_tag(fdt, off, &next);
-		if (next < 0)
-			goto fail;
+		if (tag == FDT_END) {
+			ok = ok && next >= 0 && depth == -1 && ix->n;
+			break;
+		}
+		if (next <= off) {
+			ret = -FDT_ERR_BADSTRUCTURE;
+			break;
+		}
 		switch (tag) {
 		case FDT_BEGIN_NODE:
+			if (!fdt_get_name(fdt, off, NULL)) {
+				ret = -FDT_ERR_BADSTRUCTURE;
+				goto out;
+			}
+			if (!ok)
+				break;
 			if (++depth >= CELL__FDT_MAX_DEPTH || (depth == 0 && ix->n) ||
-			    ix_node(ix, off, depth ? stack[depth - 1] : -1, depth, &cap))
-				goto fail;
+			    ix_node(ix, off, depth ? stack[depth - 1] : -1, depth, &cap)) {
+				ok = false;
+				break;
+			}
 			stack[depth] = (int)ix->n - 1;
 			if (depth && last[depth] >= 0)
 				ix->sib[last[depth]] = stack[depth];
@@ -322,60 +268,132 @@ void cell__fdt_index_build(struct cell__fdt_index *ix, const void *fdt)
 			own = true;
 			break;
 		case FDT_END_NODE:
-			if (depth-- < 0)
-				goto fail;
+			if (ok && depth-- < 0)
+				ok = false;
 			own = false;
 			break;
 		case FDT_PROP: {
 			const struct fdt_property *p = fdt_offset_ptr(fdt, off, sizeof(*p));
-			uint32_t no = p ? fdt32_ld(&p->nameoff) : UINT32_MAX;
-			int h;
 
-			if (depth < 0 || no >= strsize)
-				goto fail;
+			if (!p) {
+				ret = -FDT_ERR_BADSTRUCTURE;
+				goto out;
+			}
+			no = fdt32_ld(&p->nameoff);
+			if (!cls || no >= strsize || !cls[no]) {
+				const char *name = fdt_get_string(fdt, (int)no, NULL);
+
+				if (!name) {
+					ret = -FDT_ERR_BADSTRUCTURE;
+					goto out;
+				}
+				if (cls) {
+					h = hot_of(name);
+					cls[no] = (int8_t)(h < 0 ? 1 : 2 + h);
+				}
+			}
+			if (!ok || depth < 0) {
+				ok = false;
+				break;
+			}
 			if (!own)
 				break;
-			if (!cls[no]) {
-				const char *name = fdt_string(fdt, (int)no);
-
-				if (!name)
-					goto fail;
-				h = hot_of(name);
-				cls[no] = (int8_t)(h < 0 ? 1 : 2 + h);
-			}
 			h = cls[no] - 2;
 			if (h >= 0 && ix->hot[stack[depth]][h] < 0)
 				ix->hot[stack[depth]][h] = off;
 			if (ix_prop(ix, off, no, &pcap))
-				goto fail;
+				ok = false;
 			break;
 		}
 		case FDT_NOP:
 			break;
-		case FDT_END:
-			if (depth != -1 || !ix->n)
-				goto fail;
-			break;
 		default:
-			goto fail;
+			ok = false;
+			break;
 		}
 		off = next;
-	} while (tag != FDT_END);
-	ix->pfirst[ix->n] = (uint32_t)ix->np;
-	/* The first node of a number, as fdt_node_offset_by_phandle(). */
+	}
+out:
+	free(cls);
+	if (ok && !ret)
+		ix->pfirst[ix->n] = (uint32_t)ix->np;
+	else if (ix)
+		cell__fdt_index_free(ix);
+	return ret;
+}
+
+/* The first node of each phandle, as fdt_node_offset_by_phandle() finds
+ * it; the blob has passed fdt_check_full(). */
+static void index_phandles(struct cell__fdt_index *ix)
+{
+	size_t k;
+
 	for (k = 0; k < ix->n; k++) {
 		uint32_t ph = ix_phandle(ix, k);
 
 		if (ph && ph != (uint32_t)-1 && !ix_has_ph(ix, ph) &&
-		    cell__hmap_add(&ix->by_ph, ph_hash(ph), (void *)(uintptr_t)(k + 1)))
-			goto fail;
+		    cell__hmap_add(&ix->by_ph, ph_hash(ph), (void *)(uintptr_t)(k + 1))) {
+			cell__fdt_index_free(ix);
+			return;
+		}
 	}
-	free(cls);
 	ix->active = true;
-	return;
-fail:
-	free(cls);
-	cell__fdt_index_free(ix);
+}
+
+/* The checks of cell__fdt_check_blob(), indexing the blob into @ix when
+ * it is not NULL (inactive on failure). */
+static int check_blob(const void *fdt, size_t size, struct cell__fdt_index *ix)
+{
+	int ret;
+
+	if (ix)
+		memset(ix, 0, sizeof(*ix));
+	if (size < sizeof(struct fdt_header))
+		return -FDT_ERR_TRUNCATED;
+	ret = fdt_check_header(fdt);
+	if (ret)
+		return ret;
+	if (fdt_totalsize(fdt) > size)
+		return -FDT_ERR_TRUNCATED;
+	ret = walk(fdt, ix);
+	if (!ret)
+		ret = fdt_check_full(fdt, size);
+	if (ret && ix)
+		cell__fdt_index_free(ix);
+	else if (ix && ix->n)
+		index_phandles(ix);
+	return ret;
+}
+
+int cell__fdt_check_blob(const void *fdt, size_t size)
+{
+	return check_blob(fdt, size, NULL);
+}
+
+int cell__fdt_check_indexed(cell_ctx *ctx, const void *fdt, size_t size,
+			    struct cell__fdt_index *ix)
+{
+	int ret;
+
+	if (ix)
+		memset(ix, 0, sizeof(*ix));
+	if (!fdt)
+		return cell__err(ctx, -EINVAL, "device tree: no blob given");
+	if (size < sizeof(struct fdt_header))
+		return cell__err(ctx, -EBADMSG,
+				 "device tree: %zu bytes is shorter than a header",
+				 size);
+	ret = check_blob(fdt, size, ix);
+	if (ret)
+		return cell__err(ctx, -EBADMSG,
+				 "device tree: invalid blob: %s",
+				 fdt_strerror(ret));
+	return 0;
+}
+
+int cell__fdt_check(cell_ctx *ctx, const void *fdt, size_t size)
+{
+	return cell__fdt_check_indexed(ctx, fdt, size, NULL);
 }
 
 void cell__fdt_scope_enter(struct cell__fdt_scope *s, const struct cell__fdt_index *ix)
@@ -407,11 +425,10 @@ int cell__fdt_run_indexed(cell_ctx *ctx, const void *fdt, size_t size,
 			  int (*fn)(cell_ctx *ctx, const void *fdt, void *out), void *out)
 {
 	struct cell__fdt_index ix;
-	int ret = cell__fdt_check(ctx, fdt, size);
+	int ret = cell__fdt_check_indexed(ctx, fdt, size, &ix);
 
 	if (ret)
 		return ret;
-	cell__fdt_index_build(&ix, fdt);
 	ret = cell__fdt_run_on(ctx, &ix, fn, out);
 	cell__fdt_index_free(&ix);
 	return ret;

@@ -118,8 +118,13 @@ struct cell__fdt_scope {
 	struct cell__fdt_scope *prev;
 };
 
-/* Build @ix over @fdt; on failure it stays inactive (lookups scan). */
-void cell__fdt_index_build(struct cell__fdt_index *ix, const void *fdt);
+/*
+ * cell__fdt_check(), indexing the blob into @ix in the same walk. On
+ * failure @ix is empty; a blob that passes but cannot be indexed (out of
+ * memory, nested too deep) leaves @ix inactive, so lookups scan.
+ */
+int cell__fdt_check_indexed(cell_ctx *ctx, const void *fdt, size_t size,
+			    struct cell__fdt_index *ix);
 void cell__fdt_index_free(struct cell__fdt_index *ix);
 
 /* Answer lookups on @ix->fdt from @ix on this thread until the leave. */

@@ -21,21 +21,23 @@ int cell_dt_new(cell_ctx *ctx, const void *fdt, size_t size, cell_dt **out)
 
 	if (!out)
 		return cell__err(ctx, -EINVAL, "cell_dt_new: out is NULL");
-	if ((err = cell__fdt_check(ctx, fdt, size)))
-		return err;
 	dt = calloc(1, sizeof(*dt));
-	/* Our own copy: the index points into it, and the caller's buffer
-	 * may change or go (and need not be aligned). */
-	if (dt) {
-		dt->size = fdt_totalsize(fdt);
-		dt->blob = malloc(dt->size);
-	}
-	if (!dt || !dt->blob) {
+	if (!dt)
+		return cell__err(ctx, -ENOMEM, "out of memory");
+	if ((err = cell__fdt_check_indexed(ctx, fdt, size, &dt->ix))) {
 		free(dt);
+		return err;
+	}
+	/* Our own copy, so the caller's buffer may change or go (and need
+	 * not be aligned); the index holds offsets, so it moves with it. */
+	dt->size = fdt_totalsize(fdt);
+	dt->blob = malloc(dt->size);
+	if (!dt->blob) {
+		cell_dt_free(dt);
 		return cell__err(ctx, -ENOMEM, "out of memory");
 	}
 	memcpy(dt->blob, fdt, dt->size);
-	cell__fdt_index_build(&dt->ix, dt->blob);
+	dt->ix.fdt = dt->blob;
 	*out = dt;
 	return 0;
 }
