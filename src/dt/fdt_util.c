@@ -93,6 +93,13 @@ static const void *ix_value(const void *fdt, int off, int *lenp)
 	return p->data;
 }
 
+const void *cell__fdt_ix_prop(const struct cell__fdt_index *ix, size_t i,
+			      const char **name, int *len)
+{
+	*name = (const char *)ix->fdt + fdt_off_dt_strings(ix->fdt) + ix->pname[i];
+	return ix_value(ix->fdt, ix->poff[i], len);
+}
+
 /* fdt_get_phandle() of node @k from its located properties. */
 static uint32_t ix_phandle(const struct cell__fdt_index *ix, size_t k)
 {
@@ -365,9 +372,9 @@ static int check_blob(const void *fdt, size_t size, struct cell__fdt_index *ix)
 	return ret;
 }
 
-int cell__fdt_check_blob(const void *fdt, size_t size)
+int cell__fdt_check_blob(const void *fdt, size_t size, struct cell__fdt_index *ix)
 {
-	return check_blob(fdt, size, NULL);
+	return check_blob(fdt, size, ix);
 }
 
 int cell__fdt_check_indexed(cell_ctx *ctx, const void *fdt, size_t size,

@@ -63,11 +63,14 @@ struct cell__fdt_addr {
  */
 int cell__fdt_check(cell_ctx *ctx, const void *fdt, size_t size);
 
+struct cell__fdt_index;
+
 /*
  * The check behind cell__fdt_check(): 0 or a negative libfdt error code.
  * Use it instead of fdt_check_full() on untrusted blobs (see fdt_util.c).
+ * @ix, when not NULL, receives the blob's index as cell__fdt_check_indexed().
  */
-int cell__fdt_check_blob(const void *fdt, size_t size);
+int cell__fdt_check_blob(const void *fdt, size_t size, struct cell__fdt_index *ix);
 
 /*
  * Index of one blob, built in one pass: the node offsets in document order,
@@ -130,6 +133,10 @@ void cell__fdt_index_free(struct cell__fdt_index *ix);
 /* Answer lookups on @ix->fdt from @ix on this thread until the leave. */
 void cell__fdt_scope_enter(struct cell__fdt_scope *s, const struct cell__fdt_index *ix);
 void cell__fdt_scope_leave(struct cell__fdt_scope *s);
+
+/* Own property @i of an active index (see pfirst): its name and value. */
+const void *cell__fdt_ix_prop(const struct cell__fdt_index *ix, size_t i,
+			      const char **name, int *len);
 
 /* cell__fdt_check() @fdt, then @fn(ctx, fdt, out) with its index open. */
 int cell__fdt_run_indexed(cell_ctx *ctx, const void *fdt, size_t size,

@@ -1299,6 +1299,9 @@ static int inbound_cb(void *arg, const struct cell__dt_ref *r)
 /* Host nodes that stay but reference moved ones (fsl-mc, SMMU, mbigen). */
 static int scan_inbound(struct ho *h, bool apply)
 {
+	/* Without __local_fixups__ (and a scan never adds it) no property has
+	 * fixup references: skip asking for each one. */
+	bool lf = cell__dt_child(h->ht->root, "__local_fixups__") != NULL;
 	struct cell__dt_node *n;
 	size_t k;
 
@@ -1310,7 +1313,7 @@ static int scan_inbound(struct ho *h, bool apply)
 			const char *why;
 
 			cell__dt_prop_refs(h->ht, n, &n->props[k], inbound_cb, &s, &why);
-			if (!s.err)
+			if (!s.err && lf)
 				cell__dt_fixup_refs(h->ht, n, &n->props[k], inbound_cb, &s);
 			if (s.err)
 				return s.err;
@@ -1940,21 +1943,27 @@ static int check_cell_counts(struct ho *h, const struct cell__dt_node *n,
 	return 0;
 }
 
-/* Parse and vet one input; @checked: it passed cell__fdt_check_blob(). */
-static int load(struct ho *h, const void *blob, size_t size, bool checked,
-		const char *what, struct cell__dt_tree **out)
+/* Parse and vet one input; @ix: its index, when it comes from a cell_dt
+ * (checked already), else NULL. */
+static int load(struct ho *h, const void *blob, size_t size,
+		const struct cell__fdt_index *ix, const char *what,
+		struct cell__dt_tree **out)
 {
+	struct cell__fdt_index own;
 	struct cell__dt_node *n;
 	int err;
 
 	if (!blob || size < sizeof(struct fdt_header) || size > HO_MAX_BLOB)
 		return cell__err(h->ctx, -EINVAL, "%s blob: missing or bad size %zu",
 				 what, size);
-	err = checked ? 0 : cell__fdt_check_blob(blob, size);
+	err = ix ? 0 : cell__fdt_check_blob(blob, size, &own);
 	if (err)
 		return cell__err(h->ctx, -EINVAL, "%s blob: not a valid device tree: %s",
 				 what, fdt_strerror(err));
-	if ((err = cell__dt_parse(h->ctx, blob, what, out)))
+	err = cell__dt_parse(h->ctx, blob, ix ? ix : &own, what, out);
+	if (!ix)
+		cell__fdt_index_free(&own);
+	if (err)
 		return err;
 	for (n = (*out)->root; n; n = cell__dt_next(n)) {
 		n->mark = 0;
@@ -2000,9 +2009,11 @@ static int finish_blob(struct ho *h, struct cell__dt_tree *t, const char *what,
 	return 0;
 }
 
-/* The handoff; @checked: both blobs come from cell_dt handles. */
+/* The handoff; @hix, @iix: the blobs' indexes when they come from cell_dt
+ * handles, else NULL. */
 static int handoff(cell_ctx *ctx, const void *host, size_t host_size,
-		   const void *inmate, size_t inmate_size, bool checked,
+		   const void *inmate, size_t inmate_size,
+		   const struct cell__fdt_index *hix, const struct cell__fdt_index *iix,
 		   const char *const *pcie_paths, size_t npaths,
 		   const struct cell_handoff_opts *opts, cell_handoff **out)
 {
@@ -2026,8 +2037,8 @@ static int handoff(cell_ctx *ctx, const void *host, size_t host_size,
 	h.res = calloc(1, sizeof(*h.res));
 	if (!h.res)
 		return cell__err(ctx, -ENOMEM, "out of memory");
-	if ((err = load(&h, host, host_size, checked, "host", &h.ht)) ||
-	    (err = load(&h, inmate, inmate_size, checked, "inmate", &h.it)) ||
+	if ((err = load(&h, host, host_size, hix, "host", &h.ht)) ||
+	    (err = load(&h, inmate, inmate_size, iix, "inmate", &h.it)) ||
 	    (err = select_hosts(&h, pcie_paths, npaths)) ||
 	    (err = select_its(&h)) ||
 	    (err = setup_dest_gic(&h)))
@@ -2115,7 +2126,7 @@ int cell_dt_handoff(cell_ctx *ctx, const void *host, size_t host_size,
 		    const char *const *pcie_paths, size_t npaths,
 		    const struct cell_handoff_opts *opts, cell_handoff **out)
 {
-	return handoff(ctx, host, host_size, inmate, inmate_size, false,
+	return handoff(ctx, host, host_size, inmate, inmate_size, NULL, NULL,
 		       pcie_paths, npaths, opts, out);
 }
 
@@ -2125,8 +2136,8 @@ int cell_dt_handoff_trees(cell_ctx *ctx, const cell_dt *host, const cell_dt *inm
 {
 	if (!host || !inmate)
 		return cell__err(ctx, -EINVAL, "cell_dt_handoff_trees: NULL argument");
-	return handoff(ctx, host->blob, host->size, inmate->blob, inmate->size, true,
-		       pcie_paths, npaths, opts, out);
+	return handoff(ctx, host->blob, host->size, inmate->blob, inmate->size,
+		       &host->ix, &inmate->ix, pcie_paths, npaths, opts, out);
 }
 
 /* ---- result accessors -------------------------------------------------- */

@@ -117,15 +117,31 @@ static const struct ref_rule *rule_for(const char *name)
 	return NULL;
 }
 
-/* rule_for() of @p's name, remembered in @p (a cache: @p is not const). */
-static const struct ref_rule *prop_rule(const struct cell__dt_prop *p)
+/*
+ * rule_for() of @p's name, remembered in @p and, for a name borrowed from
+ * an input blob (so many properties share its pointer), in @t: caches,
+ * so neither is really const.
+ */
+static const struct ref_rule *prop_rule(const struct cell__dt_tree *t,
+					const struct cell__dt_prop *p)
 {
 	struct cell__dt_prop *m = (struct cell__dt_prop *)p;
+	struct cell__dt_rule_memo *e;
 
-	if (!p->rule_known) {
+	if (p->rule_known)
+		return p->rule;
+	if (p->own & CELL__DT_OWN_NAME) {
 		m->rule = rule_for(p->name);
-		m->rule_known = true;
+	} else {
+		e = (struct cell__dt_rule_memo *)
+		    &t->rule_memo[((uintptr_t)p->name * 0x9e3779b97f4a7c15ull) >> 56];
+		if (e->name != p->name) {
+			e->rule = rule_for(p->name);
+			e->name = p->name;
+		}
+		m->rule = e->rule;
 	}
+	m->rule_known = true;
 	return p->rule;
 }
 
@@ -410,7 +426,7 @@ int cell__dt_prop_refs(const struct cell__dt_tree *t, struct cell__dt_node *n,
 		       const struct cell__dt_prop *p, cell__dt_ref_fn fn,
 		       void *arg, const char **why)
 {
-	const struct ref_rule *r = prop_rule(p);
+	const struct ref_rule *r = prop_rule(t, p);
 	struct extset x = { NULL, 0 };
 	int ret;
 
@@ -577,7 +593,7 @@ int cell__dt_fixup_refs(const struct cell__dt_tree *t, struct cell__dt_node *n,
 	uint32_t i;
 	int ret = 0;
 
-	if (prop_rule(p) || !(f = cell__dt_local_fixup(t, n, p->name)))
+	if (prop_rule(t, p) || !(f = cell__dt_local_fixup(t, n, p->name)))
 		return 0;
 	if (f->len % 4)
 		return -EINVAL;
@@ -661,7 +677,7 @@ int cell__dt_local_fixups_rebuild(struct cell__dt_tree *t, cell__dt_extra_fn ext
 			const char *why;
 
 			b.len = 0;
-			if (prop_rule(p)) {
+			if (prop_rule(t, p)) {
 				cell__dt_prop_refs(t, n, p, lf_cb, &b, &why);
 			} else {
 				x = extra ? extra(arg, n, p->name) : NULL;

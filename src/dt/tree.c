@@ -7,6 +7,7 @@
 
 #include <libfdt.h>
 
+#include "fdt_util.h"
 #include "hmap.h"
 #include "tree.h"
 
@@ -720,8 +721,73 @@ static int parse_walk(cell_ctx *ctx, const void *fdt, struct cell__dt_node *root
 	return 0;
 }
 
-int cell__dt_parse(cell_ctx *ctx, const void *fdt, const char *what,
-		   struct cell__dt_tree **out)
+/*
+ * parse_walk() from an index of the blob: the same nodes and properties
+ * (the index keeps each node's own properties), found without walking the
+ * structure block again, and each node's properties allocated at once.
+ */
+static int parse_index(cell_ctx *ctx, const struct cell__fdt_index *ix,
+		       struct cell__dt_node *root, const char *what)
+{
+	struct cell__dt_node **at = malloc(ix->n * sizeof(*at));
+	int err = 0, len;
+	size_t k, i;
+
+	if (!at)
+		return cell__err(ctx, -ENOMEM, "%s: out of memory", what);
+	for (k = 0; k < ix->n && !err; k++) {
+		struct cell__dt_node *n = root;
+		size_t np = ix->pfirst[k + 1] - ix->pfirst[k];
+
+		if (k) {
+			const char *name = fdt_get_name(ix->fdt, ix->off[k], NULL);
+
+			if (!name) {
+				err = cell__err(ctx, -EINVAL, "%s: unnamed node at offset %d",
+						what, ix->off[k]);
+				break;
+			}
+			n = node_new(name, true);
+			if (n && cell__dt_add_child(at[ix->parent[k]], n)) {
+				cell__dt_node_free(n);
+				n = NULL;
+			}
+		}
+		if (n && np) {
+			n->props = malloc(np * sizeof(*n->props));
+			n->cap_props = n->props ? np : 0;
+		}
+		if (!n || (np && !n->props)) {
+			err = cell__err(ctx, -ENOMEM, "%s: out of memory", what);
+			break;
+		}
+		at[k] = n;
+		for (i = ix->pfirst[k]; i < ix->pfirst[k + 1]; i++) {
+			struct cell__dt_prop *p = &n->props[n->nprops];
+			const char *name;
+			const void *val = cell__fdt_ix_prop(ix, i, &name, &len);
+
+			if (!val || len < 0) {
+				err = cell__err(ctx, -EINVAL, "%s: unreadable property at offset %d",
+						what, ix->poff[i]);
+				break;
+			}
+			p->name = name;
+			p->val = val;
+			p->len = (uint32_t)len;
+			p->own = 0;
+			p->rule_known = false;
+			n->nprops++;
+		}
+		if (!err)
+			err = props_done(ctx, n, what);
+	}
+	free(at);
+	return err;
+}
+
+int cell__dt_parse(cell_ctx *ctx, const void *fdt, const struct cell__fdt_index *ix,
+		   const char *what, struct cell__dt_tree **out)
 {
 	struct cell__dt_tree *t = calloc(1, sizeof(*t));
 	int i, n, err;
@@ -746,7 +812,11 @@ int cell__dt_parse(cell_ctx *ctx, const void *fdt, const char *what,
 		fdt_get_mem_rsv(fdt, i, &t->rsv[i].addr, &t->rsv[i].size);
 	t->nrsv = (size_t)n;
 	t->boot_cpuid = fdt_boot_cpuid_phys(fdt);
-	err = parse_walk(ctx, fdt, t->root, what);
+	/* The index's root is the node at offset 0 when the walk's would be. */
+	if (ix && ix->active && ix->fdt == fdt && ix->n && ix->off[0] == 0)
+		err = parse_index(ctx, ix, t->root, what);
+	else
+		err = parse_walk(ctx, fdt, t->root, what);
 	if (err) {
 		cell__dt_free(t);
 		return err;

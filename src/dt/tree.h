@@ -68,12 +68,21 @@ struct cell__dt_tree {
 	bool indexed;
 	struct cell__hmap by_ph;	/* phandle -> node */
 	struct cell__hmap by_name;	/* (parent, name) -> node */
+	/* Reference rule by name pointer, for borrowed names only: those
+	 * point into an input blob, unchanged while the tree lives. */
+	struct cell__dt_rule_memo {
+		const char *name;
+		const void *rule;
+	} rule_memo[256];
 };
 
+struct cell__fdt_index;
+
 /* Parse a blob that passed fdt_check_full(); @what names it in errors. The
- * tree borrows names and values from @fdt, which must outlive it. */
-int cell__dt_parse(cell_ctx *ctx, const void *fdt, const char *what,
-		   struct cell__dt_tree **out);
+ * tree borrows names and values from @fdt, which must outlive it. @ix, when
+ * not NULL, is an index of @fdt (used when active, instead of a walk). */
+int cell__dt_parse(cell_ctx *ctx, const void *fdt, const struct cell__fdt_index *ix,
+		   const char *what, struct cell__dt_tree **out);
 void cell__dt_free(struct cell__dt_tree *t);
 /* Serialise to a compact blob (malloc'ed). */
 int cell__dt_build(cell_ctx *ctx, const struct cell__dt_tree *t,

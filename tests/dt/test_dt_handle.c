@@ -22,6 +22,8 @@
 #include <libcell/pci.h>
 
 #include "dt_test.h"
+#include "dt/fdt_util.h"
+#include "dt/tree.h"
 
 #define INMATE "jailhouse-inmate-qemu-arm64.dtb"
 
@@ -212,6 +214,53 @@ static void same_results_on_fixtures(void **state)
 	cell_ctx_free(ctx);
 }
 
+/* The handoff's model parsed from a blob's index equals the one its walk
+ * parses: both serialise to the same bytes. */
+static void parse_from_index_equals_walk(void **state)
+{
+	char dir[512], path[1024];
+	struct dirent *e;
+	cell_ctx *ctx;
+	size_t n = 0;
+	DIR *d;
+
+	(void)state;
+	assert_int_equal(cell_ctx_new(&ctx), 0);
+	snprintf(dir, sizeof(dir), "%s/dt/dtb", CELL_FIXTURES);
+	d = opendir(dir);
+	assert_non_null(d);
+	while ((e = readdir(d))) {
+		struct cell__dt_tree *tw, *ti;
+		struct cell__fdt_index ix;
+		size_t len = strlen(e->d_name), size, sw, si;
+		void *bw, *bi;
+		uint8_t *blob;
+
+		if (len < 4 || strcmp(e->d_name + len - 4, ".dtb"))
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+		assert_int_equal(cell__read_file(ctx, path, 1 << 24, &blob, &size), 0);
+		assert_int_equal(cell__fdt_check_blob(blob, size, &ix), 0);
+		assert_true(ix.active);
+		assert_int_equal(cell__dt_parse(ctx, blob, NULL, "walk", &tw), 0);
+		assert_int_equal(cell__dt_parse(ctx, blob, &ix, "index", &ti), 0);
+		assert_int_equal(cell__dt_build(ctx, tw, &bw, &sw), 0);
+		assert_int_equal(cell__dt_build(ctx, ti, &bi, &si), 0);
+		if (sw != si || memcmp(bw, bi, sw))
+			fail_msg("%s: parsed from the index differs from the walk", e->d_name);
+		free(bw);
+		free(bi);
+		cell__dt_free(tw);
+		cell__dt_free(ti);
+		cell__fdt_index_free(&ix);
+		free(blob);
+		n++;
+	}
+	closedir(d);
+	assert_true(n >= 10);
+	cell_ctx_free(ctx);
+}
+
 static void bad_blobs_refused_like_discovery(void **state)
 {
 	static char sentinel;
@@ -348,6 +397,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(same_results_on_fixtures),
+		cmocka_unit_test(parse_from_index_equals_walk),
 		cmocka_unit_test(bad_blobs_refused_like_discovery),
 		cmocka_unit_test(handle_owns_its_copy),
 		cmocka_unit_test(threads_share_a_handle),

@@ -112,7 +112,7 @@ static void check_tree(const void *blob, size_t size, const char *what,
 
 	assert_int_equal(fdt_check_full(blob, size), 0);
 	assert_int_equal(cell_ctx_new(&ctx), 0);
-	assert_int_equal(cell__dt_parse(ctx, blob, what, &t), 0);
+	assert_int_equal(cell__dt_parse(ctx, blob, NULL, what, &t), 0);
 	for (n = t->root; n; n = cell__dt_next(n)) {
 		if (cell__dt_is_meta(n))
 			continue;
@@ -238,7 +238,7 @@ static void check_inmate(const struct hcase *c, const void *blob, uint32_t flags
 	cell_ctx *ctx;
 
 	assert_int_equal(cell_ctx_new(&ctx), 0);
-	assert_int_equal(cell__dt_parse(ctx, blob, "inmate", &t), 0);
+	assert_int_equal(cell__dt_parse(ctx, blob, NULL, "inmate", &t), 0);
 	gic = cell__dt_lookup(t, "/interrupt-controller@d1d00000");
 	assert_non_null(gic);
 	assert_true(cell__dt_u32(gic, "#address-cells", &v));
@@ -845,7 +845,7 @@ static size_t check_local_fixups(const void *blob, bool *ok)
 
 	*ok = true;
 	assert_int_equal(cell_ctx_new(&ctx), 0);
-	assert_int_equal(cell__dt_parse(ctx, blob, "blob", &t), 0);
+	assert_int_equal(cell__dt_parse(ctx, blob, NULL, "blob", &t), 0);
 	lf = cell__dt_lookup(t, "/__local_fixups__");
 	assert_non_null(lf);
 	for (m = lf; m; m = cell__dt_next_in(m, lf)) {
@@ -890,7 +890,7 @@ static struct blob with_fixups(const char *name, const char *user, const char *i
 	void *b;
 
 	assert_int_equal(cell_ctx_new(&ctx), 0);
-	assert_int_equal(cell__dt_parse(ctx, in.data, name, &t), 0);
+	assert_int_equal(cell__dt_parse(ctx, in.data, NULL, name, &t), 0);
 	if (user) {
 		n = cell__dt_lookup(t, user);
 		assert_non_null(n);

@@ -208,7 +208,7 @@ static void check_tree(const void *blob, size_t size)
 
 	assert_int_equal(fdt_check_full(blob, size), 0);
 	assert_int_equal(cell_ctx_new(&ctx), 0);
-	assert_int_equal(cell__dt_parse(ctx, blob, "tree", &t), 0);
+	assert_int_equal(cell__dt_parse(ctx, blob, NULL, "tree", &t), 0);
 	for (n = t->root; n; n = cell__dt_next(n)) {
 		if (cell__dt_is_meta(n))
 			continue;
