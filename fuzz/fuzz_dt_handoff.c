@@ -9,7 +9,8 @@
  * alone; a success gives two blobs that pass fdt_check_full(), strings in
  * the report are terminated, the JSON report builds, no problem is left
  * unresolved unless it was a dry run, and the same input gives the same
- * bytes again.
+ * bytes again. Through cell_dt handles of both blobs the handoff gives the
+ * same outcome, message and bytes; a blob a handle refuses is refused.
  */
 #include <stdint.h>
 
@@ -28,6 +29,40 @@ static void check_blob(const void *blob, size_t size, const char *which)
 	FUZZ_ASSERT(fdt_totalsize(blob) <= size, "%s blob larger than its size", which);
 	err = fdt_check_full(blob, size);
 	FUZZ_ASSERT(err == 0, "%s blob fails fdt_check_full: %s", which, fdt_strerror(err));
+}
+
+/* cell_dt_handoff_trees() against the blob call's outcome @ret / @h. */
+static void same_on_handles(cell_ctx *ctx, const void *host, size_t host_size,
+			    const void *inmate, size_t inmate_size,
+			    const struct cell_handoff_opts *opts, int ret, const cell_handoff *h)
+{
+	cell_dt *hd = NULL, *id = NULL;
+	cell_handoff *t = NULL;
+	char msg[256];
+	size_t n1, n2;
+	int r2;
+
+	snprintf(msg, sizeof(msg), "%s", ret ? cell_ctx_last_error(ctx) : "");
+	if (cell_dt_new(ctx, host, host_size, &hd) || cell_dt_new(ctx, inmate, inmate_size, &id)) {
+		FUZZ_ASSERT(ret != 0, "a blob cell_dt_new refuses was handed off");
+		goto out;
+	}
+	r2 = cell_dt_handoff_trees(ctx, hd, id, NULL, 0, opts, &t);
+	FUZZ_ASSERT(r2 == ret && (!ret || !strcmp(msg, cell_ctx_last_error(ctx))),
+		    "blobs %d \"%s\", handles %d \"%s\"", ret, msg, r2,
+		    r2 ? cell_ctx_last_error(ctx) : "");
+	if (!ret && !(opts->flags & CELL_HANDOFF_DRY_RUN)) {
+		const void *a = cell_handoff_host_blob(h, &n1), *b = cell_handoff_host_blob(t, &n2);
+
+		FUZZ_ASSERT(n1 == n2 && !memcmp(a, b, n1), "host output differs on handles");
+		a = cell_handoff_inmate_blob(h, &n1);
+		b = cell_handoff_inmate_blob(t, &n2);
+		FUZZ_ASSERT(n1 == n2 && !memcmp(a, b, n1), "inmate output differs on handles");
+	}
+	cell_handoff_free(t);
+out:
+	cell_dt_free(hd);
+	cell_dt_free(id);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -66,8 +101,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (ret) {
 		fuzz_expect_message(ctx, ret);
 		FUZZ_ASSERT(h == NULL, "out-param written on failure");
+		same_on_handles(ctx, host, host_size, inmate, inmate_size, &opts, ret, NULL);
 		goto out;
 	}
+	same_on_handles(ctx, host, host_size, inmate, inmate_size, &opts, ret, h);
 	for (i = 0; i < cell_handoff_count(h); i++) {
 		struct cell_handoff_item item;
 

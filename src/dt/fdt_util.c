@@ -89,8 +89,8 @@ static const void *ix_value(const void *fdt, int off, int *lenp)
 	    !(p = fdt_offset_ptr(fdt, off, sizeof(*p))))
 		return fdt_getprop_by_offset(fdt, off, NULL, lenp);
 	if (lenp)
-		*lenp = (int)fdt32_ld(&p->len);
-	return p->data;
+		*lenp = (int)CELL__FDT_PROP32(p, len);
+	return CELL__FDT_PROP_DATA(p);
 }
 
 const void *cell__fdt_ix_prop(const struct cell__fdt_index *ix, size_t i,
@@ -286,7 +286,10 @@ static int walk(const void *fdt, struct cell__fdt_index *ix)
 				ret = -FDT_ERR_BADSTRUCTURE;
 				goto out;
 			}
-			no = fdt32_ld(&p->nameoff);
+			no = CELL__FDT_PROP32(p, nameoff);
+			/* Before version 17 a name may lie past size_dt_strings
+			 * (libfdt then bounds it by the blob): checked each time,
+			 * and left to libfdt's lookups. */
 			if (!cls || no >= strsize || !cls[no]) {
 				const char *name = fdt_get_string(fdt, (int)no, NULL);
 
@@ -294,12 +297,12 @@ static int walk(const void *fdt, struct cell__fdt_index *ix)
 					ret = -FDT_ERR_BADSTRUCTURE;
 					goto out;
 				}
-				if (cls) {
+				if (cls && no < strsize) {
 					h = hot_of(name);
 					cls[no] = (int8_t)(h < 0 ? 1 : 2 + h);
 				}
 			}
-			if (!ok || depth < 0) {
+			if (!ok || depth < 0 || no >= strsize) {
 				ok = false;
 				break;
 			}

@@ -27,14 +27,30 @@
 #ifndef LIBCELL_FDT_UTIL_H
 #define LIBCELL_FDT_UTIL_H
 
-#include <stdint.h>
-
 #include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
 
 #include <libfdt.h>
 
 #include "hmap.h"
 #include "internal.h"
+
+/* Field @f of the property header at @p, which need not be aligned (a
+ * blob's structure block may start anywhere): read bytes, not members. */
+#define CELL__FDT_PROP32(p, f)						\
+	cell__fdt_rd32((const char *)(p) + offsetof(struct fdt_property, f))
+#define CELL__FDT_PROP_DATA(p)						\
+	((const void *)((const char *)(p) + offsetof(struct fdt_property, data)))
+
+static inline uint32_t cell__fdt_rd32(const void *p)
+{
+	fdt32_t v;
+
+	memcpy(&v, p, sizeof(v));
+	return fdt32_to_cpu(v);
+}
 
 /* Largest #address-cells / #size-cells accepted (the libfdt limit). */
 #define CELL__FDT_MAX_CELLS 4

@@ -639,9 +639,9 @@ static const void *prop_at(const void *fdt, int off, const char **name, int *len
 
 	if (fdt_version(fdt) < 0x10 || !(p = fdt_offset_ptr(fdt, off, sizeof(*p))))
 		return fdt_getprop_by_offset(fdt, off, name, len);
-	*name = fdt_string(fdt, (int)fdt32_ld(&p->nameoff));
-	*len = (int)fdt32_ld(&p->len);
-	return *name ? p->data : NULL;
+	*name = fdt_string(fdt, (int)CELL__FDT_PROP32(p, nameoff));
+	*len = (int)CELL__FDT_PROP32(p, len);
+	return *name ? CELL__FDT_PROP_DATA(p) : NULL;
 }
 
 /*
