@@ -38,7 +38,7 @@ static void same_on_handles(cell_ctx *ctx, const void *host, size_t host_size,
 {
 	cell_dt *hd = NULL, *id = NULL;
 	cell_handoff *t = NULL;
-	char msg[256];
+	char msg[256], msg2[256];	/* compared as far as both hold */
 	size_t n1, n2;
 	int r2;
 
@@ -48,9 +48,9 @@ static void same_on_handles(cell_ctx *ctx, const void *host, size_t host_size,
 		goto out;
 	}
 	r2 = cell_dt_handoff_trees(ctx, hd, id, NULL, 0, opts, &t);
-	FUZZ_ASSERT(r2 == ret && (!ret || !strcmp(msg, cell_ctx_last_error(ctx))),
-		    "blobs %d \"%s\", handles %d \"%s\"", ret, msg, r2,
-		    r2 ? cell_ctx_last_error(ctx) : "");
+	snprintf(msg2, sizeof(msg2), "%s", r2 ? cell_ctx_last_error(ctx) : "");
+	FUZZ_ASSERT(r2 == ret && !strcmp(msg, msg2), "blobs %d \"%s\", handles %d \"%s\"",
+		    ret, msg, r2, msg2);
 	if (!ret && !(opts->flags & CELL_HANDOFF_DRY_RUN)) {
 		const void *a = cell_handoff_host_blob(h, &n1), *b = cell_handoff_host_blob(t, &n2);
 
