@@ -75,19 +75,16 @@ static int hot_of(const char *name)
 #undef IS
 }
 
-/*
- * fdt_getprop_by_offset() of a property the index located: the blob passed
- * fdt_check_full(), which bounds every property by its length, so only its
- * header is read again (libfdt would walk the tag once more to vet it).
- */
-static const void *ix_value(const void *fdt, int off, int *lenp)
+const void *cell__fdt_prop_value(const void *fdt, int off, const char **name, int *lenp)
 {
 	const struct fdt_property *p;
 
 	/* Blobs before version 16 align long values; libfdt knows how. */
 	if (fdt_version(fdt) < 0x10 ||
 	    !(p = fdt_offset_ptr(fdt, off, sizeof(*p))))
-		return fdt_getprop_by_offset(fdt, off, NULL, lenp);
+		return fdt_getprop_by_offset(fdt, off, name, lenp);
+	if (name && !(*name = fdt_string(fdt, (int)CELL__FDT_PROP32(p, nameoff))))
+		return NULL;
 	if (lenp)
 		*lenp = (int)CELL__FDT_PROP32(p, len);
 	return CELL__FDT_PROP_DATA(p);
@@ -97,7 +94,7 @@ const void *cell__fdt_ix_prop(const struct cell__fdt_index *ix, size_t i,
 			      const char **name, int *len)
 {
 	*name = (const char *)ix->fdt + fdt_off_dt_strings(ix->fdt) + ix->pname[i];
-	return ix_value(ix->fdt, ix->poff[i], len);
+	return cell__fdt_prop_value(ix->fdt, ix->poff[i], NULL, len);
 }
 
 /* fdt_get_phandle() of node @k from its located properties. */
@@ -108,7 +105,7 @@ static uint32_t ix_phandle(const struct cell__fdt_index *ix, size_t k)
 
 	for (i = 0; i < 2; i++) {
 		int len, off = ix->hot[k][which[i]];
-		const fdt32_t *v = off < 0 ? NULL : ix_value(ix->fdt, off, &len);
+		const fdt32_t *v = off < 0 ? NULL : cell__fdt_prop_value(ix->fdt, off, NULL, &len);
 
 		if (v && len == (int)sizeof(*v))
 			return fdt32_ld(v);
@@ -350,9 +347,7 @@ static void index_phandles(struct cell__fdt_index *ix)
 	ix->active = true;
 }
 
-/* The checks of cell__fdt_check_blob(), indexing the blob into @ix when
- * it is not NULL (inactive on failure). */
-static int check_blob(const void *fdt, size_t size, struct cell__fdt_index *ix)
+int cell__fdt_check_blob(const void *fdt, size_t size, struct cell__fdt_index *ix)
 {
 	int ret;
 
@@ -375,11 +370,6 @@ static int check_blob(const void *fdt, size_t size, struct cell__fdt_index *ix)
 	return ret;
 }
 
-int cell__fdt_check_blob(const void *fdt, size_t size, struct cell__fdt_index *ix)
-{
-	return check_blob(fdt, size, ix);
-}
-
 int cell__fdt_check_indexed(cell_ctx *ctx, const void *fdt, size_t size,
 			    struct cell__fdt_index *ix)
 {
@@ -393,7 +383,7 @@ int cell__fdt_check_indexed(cell_ctx *ctx, const void *fdt, size_t size,
 		return cell__err(ctx, -EBADMSG,
 				 "device tree: %zu bytes is shorter than a header",
 				 size);
-	ret = check_blob(fdt, size, ix);
+	ret = cell__fdt_check_blob(fdt, size, ix);
 	if (ret)
 		return cell__err(ctx, -EBADMSG,
 				 "device tree: invalid blob: %s",
@@ -483,14 +473,23 @@ static long ix_find(struct cell__fdt_scope *s, int node)
 	return (long)lo;
 }
 
-const void *cell__fdt_getprop(const void *fdt, int node, const char *name, int *lenp)
+/* Position of @node in the index in use on @fdt (*@ixp, NULL when none);
+ * -1 when there is none or no node starts there: ask libfdt then. */
+static long ix_at(const void *fdt, int node, const struct cell__fdt_index **ixp)
 {
 	struct cell__fdt_scope *sc = ix_of(fdt);
-	const struct cell__fdt_index *ix = sc ? sc->ix : NULL;
+
+	*ixp = sc ? sc->ix : NULL;
+	return sc ? ix_find(sc, node) : -1;
+}
+
+const void *cell__fdt_getprop(const void *fdt, int node, const char *name, int *lenp)
+{
+	const struct cell__fdt_index *ix;
 	int h, off;
 	long k;
 
-	if (!ix || (k = ix_find(sc, node)) < 0)
+	if ((k = ix_at(fdt, node, &ix)) < 0)
 		return fdt_getprop(fdt, node, name, lenp);
 	if ((h = hot_of(name)) >= 0) {
 		off = ix->hot[k][h];
@@ -508,7 +507,7 @@ const void *cell__fdt_getprop(const void *fdt, int node, const char *name, int *
 			*lenp = -FDT_ERR_NOTFOUND;
 		return NULL;
 	}
-	return ix_value(fdt, off, lenp);
+	return cell__fdt_prop_value(fdt, off, NULL, lenp);
 }
 
 int cell__fdt_stringlist_search(const void *fdt, int node, const char *prop,
@@ -533,11 +532,11 @@ int cell__fdt_stringlist_search(const void *fdt, int node, const char *prop,
 
 int cell__fdt_next_node(const void *fdt, int node, int *depth)
 {
-	struct cell__fdt_scope *sc = ix_of(fdt);
-	const struct cell__fdt_index *ix = sc ? sc->ix : NULL;
+	const struct cell__fdt_index *ix;
 	long k;
 
-	if (!ix || (node >= 0 && (k = ix_find(sc, node)) < 0))
+	k = ix_at(fdt, node, &ix);
+	if (!ix || (node >= 0 && k < 0))
 		return fdt_next_node(fdt, node, depth);
 	if (node < 0) {
 		if (depth)
@@ -553,11 +552,10 @@ int cell__fdt_next_node(const void *fdt, int node, int *depth)
 
 int cell__fdt_first_subnode(const void *fdt, int node)
 {
-	struct cell__fdt_scope *sc = ix_of(fdt);
-	const struct cell__fdt_index *ix = sc ? sc->ix : NULL;
+	const struct cell__fdt_index *ix;
 	long k;
 
-	if (!ix || (k = ix_find(sc, node)) < 0)
+	if ((k = ix_at(fdt, node, &ix)) < 0)
 		return fdt_first_subnode(fdt, node);
 	if ((size_t)k + 1 < ix->n && ix->parent[k + 1] == k)
 		return ix->off[k + 1];
@@ -566,11 +564,10 @@ int cell__fdt_first_subnode(const void *fdt, int node)
 
 int cell__fdt_next_subnode(const void *fdt, int node)
 {
-	struct cell__fdt_scope *sc = ix_of(fdt);
-	const struct cell__fdt_index *ix = sc ? sc->ix : NULL;
+	const struct cell__fdt_index *ix;
 	long k;
 
-	if (!ix || (k = ix_find(sc, node)) < 0)
+	if ((k = ix_at(fdt, node, &ix)) < 0)
 		return fdt_next_subnode(fdt, node);
 	return ix->sib[k] >= 0 ? ix->off[ix->sib[k]] : -FDT_ERR_NOTFOUND;
 }
@@ -595,11 +592,10 @@ const char *cell__fdt_stringlist_get(const void *fdt, int node, const char *prop
 
 uint32_t cell__fdt_get_phandle(const void *fdt, int node)
 {
-	struct cell__fdt_scope *sc = ix_of(fdt);
-	const struct cell__fdt_index *ix = sc ? sc->ix : NULL;
+	const struct cell__fdt_index *ix;
 	long k;
 
-	if (!ix || (k = ix_find(sc, node)) < 0)
+	if ((k = ix_at(fdt, node, &ix)) < 0)
 		return fdt_get_phandle(fdt, node);
 	return ix_phandle(ix, (size_t)k);
 }
@@ -667,14 +663,13 @@ uint64_t cell__fdt_read64(const void *p, unsigned int n)
 
 int cell__fdt_parent(const void *fdt, int node)
 {
-	struct cell__fdt_scope *sc = ix_of(fdt);
-	const struct cell__fdt_index *ix = sc ? sc->ix : NULL;
+	const struct cell__fdt_index *ix;
 	int stack[CELL__FDT_MAX_DEPTH], cur, depth = 0;
 	long k;
 
 	if (node <= 0)
 		return node == 0 ? -FDT_ERR_NOTFOUND : -FDT_ERR_BADOFFSET;
-	if (ix && (k = ix_find(sc, node)) >= 0)
+	if ((k = ix_at(fdt, node, &ix)) >= 0)
 		return ix->parent[k] >= 0 ? ix->off[ix->parent[k]] : -FDT_ERR_NOTFOUND;
 	/* One forward scan (libfdt's fdt_parent_offset() makes two). */
 	for (cur = fdt_next_node(fdt, -1, &depth); cur >= 0 && cur <= node;

@@ -150,6 +150,13 @@ void cell__fdt_index_free(struct cell__fdt_index *ix);
 void cell__fdt_scope_enter(struct cell__fdt_scope *s, const struct cell__fdt_index *ix);
 void cell__fdt_scope_leave(struct cell__fdt_scope *s);
 
+/*
+ * fdt_getprop_by_offset() (@name may be NULL) of a blob that passed
+ * fdt_check_full(), which bounds every property: from version 16 (values
+ * unaligned) the header is read directly instead of walking the tag again.
+ */
+const void *cell__fdt_prop_value(const void *fdt, int off, const char **name, int *lenp);
+
 /* Own property @i of an active index (see pfirst): its name and value. */
 const void *cell__fdt_ix_prop(const struct cell__fdt_index *ix, size_t i,
 			      const char **name, int *len);

@@ -628,23 +628,6 @@ static int props_done(cell_ctx *ctx, const struct cell__dt_node *n, const char *
 }
 
 /*
- * The property at @off, as fdt_getprop_by_offset() gives it. The blob
- * passed fdt_check_full(), which bounds every property, so from version 16
- * (values unaligned) its header is read directly instead of walking its
- * tag once more.
- */
-static const void *prop_at(const void *fdt, int off, const char **name, int *len)
-{
-	const struct fdt_property *p;
-
-	if (fdt_version(fdt) < 0x10 || !(p = fdt_offset_ptr(fdt, off, sizeof(*p))))
-		return fdt_getprop_by_offset(fdt, off, name, len);
-	*name = fdt_string(fdt, (int)CELL__FDT_PROP32(p, nameoff));
-	*len = (int)CELL__FDT_PROP32(p, len);
-	return *name ? CELL__FDT_PROP_DATA(p) : NULL;
-}
-
-/*
  * One walk of the structure block into the model under @root, seeing what
  * libfdt's iterators from offset 0 see: nothing unless a node starts there,
  * then that node's subtree, and in each node the properties before its
@@ -700,7 +683,7 @@ static int parse_walk(cell_ctx *ctx, const void *fdt, struct cell__dt_node *root
 
 			if (!own)
 				break;
-			val = prop_at(fdt, off, &name, &len);
+			val = cell__fdt_prop_value(fdt, off, &name, &len);
 			if (!val || len < 0)
 				return cell__err(ctx, -EINVAL, "%s: unreadable property at offset %d",
 						 what, off);

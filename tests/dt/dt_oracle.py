@@ -730,7 +730,9 @@ def fdtget_check(cellctl: str, dtbs: list[Path]) -> int:
 
 
 # ---------------------------------------------------------------- corpus
-def corpus_dir() -> Path | None:
+def corpus_dir(fetch: bool = True) -> Path | None:
+    """Debian's arm64 DTBs: $LIBCELL_DTB_CORPUS, the cache, a lab tree, or
+    (with @fetch) downloaded into the cache."""
     env = os.environ.get("LIBCELL_DTB_CORPUS")
     if env:
         return Path(env)
@@ -741,7 +743,7 @@ def corpus_dir() -> Path | None:
     for lab in sorted(glob.glob("/tmp/*lab*/**/usr/lib/linux-image-*-arm64", recursive=True)):
         if glob.glob(f"{lab}/*/*.dtb"):
             return Path(lab)
-    if not shutil.which("apt-get") or not shutil.which("dpkg-deb"):
+    if not fetch or not shutil.which("apt-get") or not shutil.which("dpkg-deb"):
         return None
     res = subprocess.run(["apt-cache", "depends", "linux-image-arm64:arm64"],
                          capture_output=True, text=True)

@@ -3,13 +3,16 @@
 what they give on bytes, on the fixtures and on Debian's DTB corpus."""
 from __future__ import annotations
 
-import os
+import sys
 from pathlib import Path
 
 import pytest
 
 import libcell
-from conftest import FIXTURES
+from conftest import FIXTURES, SOURCE_DIR
+
+sys.path.insert(0, str(SOURCE_DIR / "tests" / "dt"))
+from dt_oracle import corpus_dir  # noqa: E402
 
 DTB = FIXTURES / "dt" / "dtb"
 INMATE = DTB / "jailhouse-inmate-qemu-arm64.dtb"
@@ -62,18 +65,8 @@ def test_same_results_on_fixtures(ctx: libcell.Context) -> None:
             _compare(ctx, f.read_bytes(), inmate, f.name)
 
 
-def _corpus() -> Path | None:
-    """Debian's arm64 DTBs, when dt_oracle.py has unpacked them (no download here)."""
-    env = os.environ.get("LIBCELL_DTB_CORPUS")
-    if env:
-        return Path(env)
-    cache = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "libcell"
-    done = sorted(cache.glob("dtbs-*/.done"))
-    return done[-1].parent if done else None
-
-
 def test_same_results_on_corpus(ctx: libcell.Context) -> None:
-    root = _corpus()
+    root = corpus_dir(fetch=False)
     if root is None:
         pytest.skip("no unpacked DTB corpus (dt_oracle_corpus unpacks it)")
     files = sorted(root.rglob("*.dtb"))

@@ -88,3 +88,15 @@ class Tree(Owned):
         size = ctypes.c_size_t()
         addr = _ffi.fn("cell_dt_blob")(self.handle, ctypes.byref(size))
         return ctypes.string_at(addr, size.value)
+
+
+def discover(ctx: Context, fdt: Blob | Tree, on_blob: str, on_tree: str) -> int:
+    """The list handle of discovery @on_blob(ctx, data, size, &out) on a DTB,
+    or @on_tree(ctx, dt, &out) on a Tree."""
+    out = ctypes.c_void_p()
+    if isinstance(fdt, Tree):
+        _ffi.call(on_tree, ctx.handle, fdt.handle, ctypes.byref(out), ctx=ctx.handle)
+    else:
+        data = blob_bytes(ctx, fdt)
+        _ffi.call(on_blob, ctx.handle, data, len(data), ctypes.byref(out), ctx=ctx.handle)
+    return out.value or 0

@@ -2,12 +2,11 @@
 """PCI host bridge discovery from a device tree (include/libcell/pci.h)."""
 from __future__ import annotations
 
-import ctypes
 from collections.abc import Iterator, Sequence
 from typing import overload
 
 from . import _ffi
-from ._dtlist import Blob, Owned, Tree, blob_bytes
+from ._dtlist import Blob, Owned, Tree, discover
 from ._ffi import layout as L
 from .context import Context
 
@@ -20,15 +19,7 @@ class PciList(Owned, Sequence["L.PciHost"]):
 
     @classmethod
     def discover(cls, ctx: Context, fdt: Blob | Tree) -> PciList:
-        out = ctypes.c_void_p()
-        if isinstance(fdt, Tree):
-            _ffi.call("cell_dt_pci_discover", ctx.handle, fdt.handle, ctypes.byref(out),
-                      ctx=ctx.handle)
-        else:
-            data = blob_bytes(ctx, fdt)
-            _ffi.call("cell_pci_discover", ctx.handle, data, len(data), ctypes.byref(out),
-                      ctx=ctx.handle)
-        return cls(ctx, out.value or 0)
+        return cls(ctx, discover(ctx, fdt, "cell_pci_discover", "cell_dt_pci_discover"))
 
     def __len__(self) -> int:
         return int(_ffi.fn("cell_pci_count")(self.handle))
