@@ -838,15 +838,24 @@ struct strtab {
 	uint32_t *str;			/* per stored string: its name */
 	size_t nstr;
 	struct ref {
-		uint32_t str, pos;
-	} *ref;				/* per property: where its name is */
+		uint32_t str, pos;	/* where its name is */
+		uint32_t off;		/* its header, in the structure block */
+	} *ref;				/* per property in blob order */
 	/* Name pointer -> distinct name, direct-mapped: names parsed from
 	 * one blob share pointers, so most properties skip the hashing. */
 	struct memo {
 		const char *s;
 		uint32_t name;
 	} memo[512];
+	/* One bit per suffix_key() of a distinct name: storing a string asks
+	 * whether each of its suffixes is a name, and almost none is. */
+	uint64_t bloom[512];
 };
+
+static size_t bloom_bit(uint64_t key)
+{
+	return (size_t)(key >> 49);	/* 15 bits, apart from the map's slot bits */
+}
 
 /* Hash of @s[0, @len) built from its last byte, so that every suffix of a
  * string is hashed in one backward pass (see strtab_store). */
@@ -920,6 +929,7 @@ static int strtab_add(struct strtab *st, const char *s)
 		n->hosted = false;
 		if (cell__hmap_add(&st->map, key, (void *)(uintptr_t)(st->nname + 1)))
 			return -ENOMEM;
+		st->bloom[bloom_bit(key) / 64] |= 1ull << (bloom_bit(key) % 64);
 		st->nname++;
 	}
 	m->s = s;
@@ -939,8 +949,10 @@ static void strtab_store(struct strtab *st, const struct name *n)
 	st->str[id] = (uint32_t)(n - st->name);
 	st->nstr++;
 	for (;;) {
-		struct name *d = strtab_find(st, n->s + pos, n->len - 1 - pos,
-					     suffix_key(h));
+		uint64_t key = suffix_key(h);
+		size_t b = bloom_bit(key);
+		struct name *d = st->bloom[b / 64] & (1ull << (b % 64)) ?
+			strtab_find(st, n->s + pos, n->len - 1 - pos, key) : NULL;
 
 		if (d) {
 			d->hosted = true;
@@ -1019,42 +1031,44 @@ static size_t count_props(const struct cell__dt_node *n)
 	return c;
 }
 
-static int build_node(void *buf, const struct cell__dt_node *n)
+/* Write @n's subtree; property *@k (in blob order) is the next one, and
+ * where its header lands is recorded for pack_names(). */
+static int build_node(void *buf, const struct cell__dt_node *n,
+		      struct strtab *st, size_t *k)
 {
 	size_t i;
 	int err;
 
 	err = fdt_begin_node(buf, n->name);
-	for (i = 0; !err && i < n->nprops; i++)
+	for (i = 0; !err && i < n->nprops; i++) {
+		if (*k >= st->nprop)
+			return -FDT_ERR_INTERNAL;
+		/* While writing, the structure block's size is where the
+		 * next tag goes; fdt_finish() does not move the block. */
+		st->ref[(*k)++].off = fdt_size_dt_struct(buf);
 		err = fdt_property(buf, n->props[i].name, n->props[i].val,
 				   (int)n->props[i].len);
+	}
 	for (i = 0; !err && i < n->nkids; i++)
-		err = build_node(buf, n->kids[i]);
+		err = build_node(buf, n->kids[i], st, k);
 	return err ? err : fdt_end_node(buf);
 }
 
-/* Point every property of the finished blob @buf at its packed name. */
+/* Point every property of the finished blob @buf at its packed name, at
+ * the headers build_node() recorded: no walk of the written blob. */
 static int pack_names(void *buf, const struct strtab *st)
 {
-	size_t total = st->nstr ? st->end[st->nstr - 1] : 0, k = 0, i;
+	size_t total = st->nstr ? st->end[st->nstr - 1] : 0, k, i;
+	char *structs = (char *)buf + fdt_off_dt_struct(buf);
 	char *strings = (char *)buf + fdt_off_dt_strings(buf);
-	int off = 0, next;
-	uint32_t tag;
 
-	do {
-		tag = fdt_next_tag(buf, off, &next);
-		if (tag == FDT_PROP) {
-			struct fdt_property *p = fdt_offset_ptr_w(buf, off, sizeof(*p));
-			const struct ref *r = &st->ref[k++];
+	for (k = 0; k < st->nprop; k++) {
+		const struct ref *r = &st->ref[k];
+		fdt32_t v = cpu_to_fdt32((uint32_t)(total - st->end[r->str] + r->pos));
 
-			if (!p || k > st->nprop)
-				return -FDT_ERR_INTERNAL;
-			p->nameoff = cpu_to_fdt32((uint32_t)(total - st->end[r->str] + r->pos));
-		}
-		off = next;
-	} while (tag != FDT_END && next >= 0);
-	if (tag != FDT_END || k != st->nprop)
-		return -FDT_ERR_INTERNAL;
+		memcpy(structs + r->off + offsetof(struct fdt_property, nameoff), &v,
+		       sizeof(v));
+	}
 	for (i = 0; i < st->nstr; i++) {
 		const struct name *n = &st->name[st->str[i]];
 
@@ -1070,7 +1084,7 @@ int cell__dt_build(cell_ctx *ctx, const struct cell__dt_tree *t,
 {
 	static const struct strtab empty;
 	struct strtab *st = malloc(sizeof(*st));
-	size_t structs = 4, strings = 0, cap, i;
+	size_t structs = 4, strings = 0, cap, i, k = 0;
 	void *buf = NULL;
 	int err;
 
@@ -1097,7 +1111,9 @@ int cell__dt_build(cell_ctx *ctx, const struct cell__dt_tree *t,
 	if (!err)
 		err = fdt_finish_reservemap(buf);
 	if (!err)
-		err = build_node(buf, t->root);
+		err = build_node(buf, t->root, st, &k);
+	if (!err && k != st->nprop)
+		err = -FDT_ERR_INTERNAL;
 	if (!err)
 		err = fdt_finish(buf);
 	if (!err)
