@@ -1877,6 +1877,10 @@ static int unique_phandles(struct ho *h, const struct cell__dt_tree *t,
 	size_t cnt = 0, cap = 0, i;
 	int err = 0;
 
+	/* The index saw every phandle go in: only a clash needs the sort,
+	 * which names the lowest repeated number. */
+	if (t->indexed && !t->ph_clash)
+		return 0;
 	for (n = t->root; n; n = cell__dt_next(n)) {
 		uint32_t ph = cell__dt_phandle(n);
 

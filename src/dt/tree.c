@@ -116,6 +116,8 @@ static void index_add(struct cell__dt_tree *t, struct cell__dt_node *top)
 
 	for (n = top; n && t->indexed; n = cell__dt_next_in(n, top)) {
 		n->ph = cell__dt_phandle(n);
+		if (valid_ph(n->ph) && !t->ph_clash)
+			t->ph_clash = cell__dt_by_phandle(t, n->ph) != NULL;
 		if ((valid_ph(n->ph) && cell__hmap_add(&t->by_ph, ph_hash(n->ph), n)) ||
 		    (n->parent &&
 		     cell__hmap_add(&t->by_name, name_hash(n->parent, n->name), n)))
@@ -237,8 +239,9 @@ struct cell__dt_prop *cell__dt_prop(const struct cell__dt_node *n,
 {
 	size_t i;
 
+	/* The first byte rejects most names without a call. */
 	for (i = 0; i < n->nprops; i++)
-		if (!strcmp(n->props[i].name, name))
+		if (n->props[i].name[0] == name[0] && !strcmp(n->props[i].name, name))
 			return &n->props[i];
 	return NULL;
 }
@@ -575,36 +578,41 @@ fail:
 	return NULL;
 }
 
-static int cmp_name(const void *a, const void *b)
+/* Hash set of the property names of one large node. */
+static int has_dup_names(const struct cell__dt_node *n, bool *dup)
 {
-	return strcmp(*(const char *const *)a, *(const char *const *)b);
+	struct cell__hmap set = { 0 };
+	size_t i;
+
+	*dup = false;
+	for (i = 0; i < n->nprops && !*dup; i++) {
+		const char *nm = n->props[i].name;
+		uint64_t h = cell__hmap_hash(nm, strlen(nm), 0);
+		struct cell__hmap_it it;
+		const char *o;
+
+		for (o = cell__hmap_first(&set, h, &it); o && !*dup;
+		     o = cell__hmap_next(&set, &it))
+			*dup = !strcmp(o, nm);
+		if (cell__hmap_add(&set, h, (void *)nm)) {
+			cell__hmap_free(&set);
+			return -ENOMEM;
+		}
+	}
+	cell__hmap_free(&set);
+	return 0;
 }
 
 /*
  * Whether @n may have two properties of one name: true for small nodes,
  * which are scanned pairwise anyway; large ones (__symbols__ has one
- * property per label) are sorted, so that the pairwise scan only runs when
- * it will find a repeat.
+ * property per label) go through a hash set first, so that the pairwise
+ * scan only runs when it will find a repeat.
  */
 static int has_dup_props(const struct cell__dt_node *n, bool *dup)
 {
-	const char **v;
-	size_t i;
-
 	*dup = n->nprops > 1;
-	if (n->nprops <= 16)
-		return 0;
-	*dup = false;
-	v = malloc(n->nprops * sizeof(*v));
-	if (!v)
-		return -ENOMEM;
-	for (i = 0; i < n->nprops; i++)
-		v[i] = n->props[i].name;
-	qsort(v, n->nprops, sizeof(*v), cmp_name);
-	for (i = 1; i < n->nprops && !*dup; i++)
-		*dup = !strcmp(v[i - 1], v[i]);
-	free(v);
-	return 0;
+	return n->nprops > 16 ? has_dup_names(n, dup) : 0;
 }
 
 /* @n's properties are all read: refuse a name it has twice. */
@@ -620,7 +628,8 @@ static int props_done(cell_ctx *ctx, const struct cell__dt_node *n, const char *
 	/* Name the first repeat in blob order, as the message always did. */
 	for (i = 1; i < n->nprops; i++)
 		for (j = 0; j < i; j++)
-			if (!strcmp(n->props[j].name, n->props[i].name))
+			if (n->props[j].name[0] == n->props[i].name[0] &&
+			    !strcmp(n->props[j].name, n->props[i].name))
 				return cell__err(ctx, -EINVAL,
 						 "%s: node '%s' has property '%s' twice",
 						 what, n->name, n->props[i].name);

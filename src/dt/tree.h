@@ -68,6 +68,7 @@ struct cell__dt_tree {
 	bool indexed;
 	struct cell__hmap by_ph;	/* phandle -> node */
 	struct cell__hmap by_name;	/* (parent, name) -> node */
+	bool ph_clash;			/* two indexed nodes had one phandle */
 	/* Reference rule by name pointer, for borrowed names only: those
 	 * point into an input blob, unchanged while the tree lives. */
 	struct cell__dt_rule_memo {
