@@ -90,6 +90,14 @@ const void *cell__fdt_prop_value(const void *fdt, int off, const char **name, in
 	return CELL__FDT_PROP_DATA(p);
 }
 
+const char *cell__fdt_ix_name(const struct cell__fdt_index *ix, size_t k)
+{
+	/* Before version 16 names are full paths, which libfdt cuts. */
+	if (fdt_version(ix->fdt) < 0x10)
+		return fdt_get_name(ix->fdt, ix->off[k], NULL);
+	return (const char *)ix->fdt + fdt_off_dt_struct(ix->fdt) + ix->off[k] + FDT_TAGSIZE;
+}
+
 const void *cell__fdt_ix_prop(const struct cell__fdt_index *ix, size_t i,
 			      const char **name, int *len)
 {

@@ -157,6 +157,10 @@ void cell__fdt_scope_leave(struct cell__fdt_scope *s);
  */
 const void *cell__fdt_prop_value(const void *fdt, int off, const char **name, int *lenp);
 
+/* fdt_get_name() of node @k of an active index: from version 16 a node's
+ * tag holds its name, read directly. */
+const char *cell__fdt_ix_name(const struct cell__fdt_index *ix, size_t k);
+
 /* Own property @i of an active index (see pfirst): its name and value. */
 const void *cell__fdt_ix_prop(const struct cell__fdt_index *ix, size_t i,
 			      const char **name, int *len);

@@ -109,6 +109,15 @@ static void index_drop(struct cell__dt_tree *t)
 	cell__hmap_free(&t->by_name);
 }
 
+/* More kids than this make a node wide (see tree.h). */
+#define DT_NARROW 8
+
+static void name_add(struct cell__dt_tree *t, struct cell__dt_node *n)
+{
+	if (cell__hmap_add(&t->by_name, name_hash(n->parent, n->name), n))
+		index_drop(t);
+}
+
 /* Enter the subtree of @top (attached to @t) into @t's index. */
 static void index_add(struct cell__dt_tree *t, struct cell__dt_node *top)
 {
@@ -118,10 +127,12 @@ static void index_add(struct cell__dt_tree *t, struct cell__dt_node *top)
 		n->ph = cell__dt_phandle(n);
 		if (valid_ph(n->ph) && !t->ph_clash)
 			t->ph_clash = cell__dt_by_phandle(t, n->ph) != NULL;
-		if ((valid_ph(n->ph) && cell__hmap_add(&t->by_ph, ph_hash(n->ph), n)) ||
-		    (n->parent &&
-		     cell__hmap_add(&t->by_name, name_hash(n->parent, n->name), n)))
+		if (valid_ph(n->ph) && cell__hmap_add(&t->by_ph, ph_hash(n->ph), n))
 			index_drop(t);
+		/* Pre-order: a node turns wide before its kids come. */
+		n->wide = n->nkids > DT_NARROW;
+		if (n->parent && n->parent->wide)
+			name_add(t, n);
 	}
 }
 
@@ -133,7 +144,7 @@ static void index_del(struct cell__dt_tree *t, struct cell__dt_node *top)
 	for (n = top; n && t->indexed; n = cell__dt_next_in(n, top)) {
 		if (valid_ph(n->ph))
 			cell__hmap_del(&t->by_ph, ph_hash(n->ph), n);
-		if (n->parent)
+		if (n->parent && n->parent->wide)
 			cell__hmap_del(&t->by_name, name_hash(n->parent, n->name), n);
 		n->ph = 0;
 	}
@@ -199,6 +210,13 @@ int cell__dt_add_child(struct cell__dt_node *parent, struct cell__dt_node *kid)
 	parent->kids[parent->nkids++] = kid;
 	kid->parent = parent;
 	t = tree_of(parent);
+	if (t && t->indexed && !parent->wide && parent->nkids > DT_NARROW) {
+		size_t i;
+
+		parent->wide = true;
+		for (i = 0; i + 1 < parent->nkids && t->indexed; i++)
+			name_add(t, parent->kids[i]);
+	}
 	if (t && t->indexed)
 		index_add(t, kid);
 	return 0;
@@ -452,9 +470,9 @@ struct cell__dt_node *cell__dt_child(const struct cell__dt_node *n,
 	struct cell__hmap_it it;
 	size_t i;
 
-	if (!t || !t->indexed) {
+	if (!t || !t->indexed || !n->wide) {
 		for (i = 0; i < n->nkids; i++)
-			if (!strcmp(n->kids[i]->name, name))
+			if (n->kids[i]->name[0] == name[0] && !strcmp(n->kids[i]->name, name))
 				return n->kids[i];
 		return NULL;
 	}
@@ -732,7 +750,7 @@ static int parse_index(cell_ctx *ctx, const struct cell__fdt_index *ix,
 		size_t np = ix->pfirst[k + 1] - ix->pfirst[k];
 
 		if (k) {
-			const char *name = fdt_get_name(ix->fdt, ix->off[k], NULL);
+			const char *name = cell__fdt_ix_name(ix, k);
 
 			if (!name) {
 				err = cell__err(ctx, -EINVAL, "%s: unnamed node at offset %d",

@@ -8,8 +8,10 @@
  *
  * A parsed tree is indexed (phandle -> node, (parent, name) -> child, each
  * node's place among its siblings), so that lookups and walks cost O(1) per
- * step instead of a scan of the tree. The tree functions below keep the
- * index current; rename a node only while it is detached.
+ * step instead of a scan of the tree. A node's kids enter the name index
+ * once it has more than a few (it becomes wide); a few are scanned faster
+ * than hashed. The tree functions below keep the index current; rename a
+ * node only while it is detached.
  */
 #ifndef LIBCELL_DT_TREE_H
 #define LIBCELL_DT_TREE_H
@@ -50,6 +52,7 @@ struct cell__dt_node {
 	size_t nkids, cap_kids;
 	size_t idx;			/* place in parent->kids */
 	uint32_t ph;			/* phandle in the index, 0 when none */
+	bool wide;			/* its kids are in the index's by_name */
 	struct cell__dt_tree *tree;	/* the tree, on its root only */
 	uint32_t mark;			/* scratch for algorithms */
 };
@@ -67,7 +70,8 @@ struct cell__dt_tree {
 	 * dropped and lookups scan the tree as before. */
 	bool indexed;
 	struct cell__hmap by_ph;	/* phandle -> node */
-	struct cell__hmap by_name;	/* (parent, name) -> node */
+	struct cell__hmap by_name;	/* (parent, name) -> node, for the kids
+					 * of wide nodes: narrow ones are scanned */
 	bool ph_clash;			/* two indexed nodes had one phandle */
 	/* Reference rule by name pointer, for borrowed names only: those
 	 * point into an input blob, unchanged while the tree lives. */
