@@ -1296,6 +1296,70 @@ static int inbound_cb(void *arg, const struct cell__dt_ref *r)
 	return s->err ? 1 : 0;
 }
 
+static int cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * The phandles of the moved nodes. A reference is a cell of its property
+ * holding the target's phandle, so a property none of whose cells is one
+ * of these cannot reach a moved node: most are settled without decoding.
+ */
+struct phset {
+	uint32_t *v;			/* sorted */
+	size_t n;
+	uint64_t bits;			/* ph_bit() of each */
+};
+
+static unsigned int ph_bit(uint32_t v)
+{
+	return (v * 0x9e3779b1u) >> 26;
+}
+
+static int moved_phandles(const struct ho *h, struct phset *s)
+{
+	struct cell__dt_node *n;
+	size_t i, cap = 0;
+
+	memset(s, 0, sizeof(*s));
+	for (i = 0; i < h->ntops; i++)
+		for (n = h->tops[i]; n; n = cell__dt_next_in(n, h->tops[i])) {
+			uint32_t ph = cell__dt_phandle(n);
+
+			if (!ph || ph == 0xffffffffu)
+				continue;
+			if (s->n == cap) {
+				uint32_t *v = realloc(s->v, (cap = cap ? 2 * cap : 16) * sizeof(*v));
+
+				if (!v)
+					return -ENOMEM;
+				s->v = v;
+			}
+			s->v[s->n++] = ph;
+			s->bits |= 1ull << ph_bit(ph);
+		}
+	if (s->n)
+		qsort(s->v, s->n, sizeof(*s->v), cmp_u32);
+	return 0;
+}
+
+static bool may_reach(const struct phset *s, const struct cell__dt_prop *p)
+{
+	uint32_t i;
+
+	for (i = 0; i + 4 <= p->len; i += 4) {
+		uint32_t v = cell__be32(p->val + i);
+
+		if ((s->bits >> ph_bit(v) & 1) &&
+		    bsearch(&v, s->v, s->n, sizeof(*s->v), cmp_u32))
+			return true;
+	}
+	return false;
+}
+
 /* Host nodes that stay but reference moved ones (fsl-mc, SMMU, mbigen). */
 static int scan_inbound(struct ho *h, bool apply)
 {
@@ -1303,31 +1367,35 @@ static int scan_inbound(struct ho *h, bool apply)
 	 * fixup references: skip asking for each one. */
 	bool lf = cell__dt_child(h->ht->root, "__local_fixups__") != NULL;
 	struct cell__dt_node *n;
+	struct phset ps;
 	size_t k;
+	int err = moved_phandles(h, &ps);
 
-	for (n = h->ht->root; n; n = cell__dt_next(n)) {
+	if (err) {
+		free(ps.v);
+		return cell__err(h->ctx, err, "out of memory");
+	}
+	for (n = ps.n ? h->ht->root : NULL; n && !err; n = cell__dt_next(n)) {
 		if ((n->mark & M_MOVED) || cell__dt_is_meta(n))
 			continue;
-		for (k = 0; k < n->nprops; k++) {
+		for (k = 0; k < n->nprops && !err; k++) {
 			struct inscan s = { h, false, 0 };
 			const char *why;
 
+			if (!may_reach(&ps, &n->props[k]))
+				continue;
 			cell__dt_prop_refs(h->ht, n, &n->props[k], inbound_cb, &s, &why);
 			if (!s.err && lf)
 				cell__dt_fixup_refs(h->ht, n, &n->props[k], inbound_cb, &s);
-			if (s.err)
-				return s.err;
-			if (apply && s.hit && (h->flags & CELL_HANDOFF_DROP_UNRESOLVED)) {
-				int err = drop_prop(h, n, n, CELL_HANDOFF_TREE_HOST,
-						    n->props[k].name);
-
-				if (err)
-					return err;
+			err = s.err;
+			if (!err && apply && s.hit && (h->flags & CELL_HANDOFF_DROP_UNRESOLVED)) {
+				err = drop_prop(h, n, n, CELL_HANDOFF_TREE_HOST, n->props[k].name);
 				k--;	/* the next property moved into slot k */
 			}
 		}
 	}
-	return 0;
+	free(ps.v);
+	return err;
 }
 
 /* ---- aliases, stdout-path, symbols ------------------------------------ */
@@ -1916,13 +1984,6 @@ static int refuse(struct ho *h)
 	return cell__err(h->ctx, -EBUSY,
 			 "%s (refused; policy flags drop-unresolved / disable-host / keep-shared-its, or a dry run for the full report)",
 			 msg);
-}
-
-static int cmp_u32(const void *a, const void *b)
-{
-	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-
-	return x < y ? -1 : x > y;
 }
 
 /* Phandles identify nodes only when unique: refuse trees that reuse one. */
