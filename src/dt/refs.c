@@ -153,7 +153,7 @@ bool cell__dt_is_ref_prop(const char *name)
 bool cell__dt_is_meta(const struct cell__dt_node *n)
 {
 	for (; n && n->parent; n = n->parent)
-		if (!n->parent->parent &&
+		if (!n->parent->parent && (n->name[0] == '_' || n->name[0] == 'a') &&
 		    (!strcmp(n->name, "__symbols__") || !strcmp(n->name, "__fixups__") ||
 		     !strcmp(n->name, "__local_fixups__") || !strcmp(n->name, "aliases")))
 			return true;

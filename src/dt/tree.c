@@ -596,6 +596,24 @@ fail:
 	return NULL;
 }
 
+/* A hash of @s from its length and at most 16 of its bytes: names that
+ * share it are compared in full. */
+static uint64_t quick_hash(const char *s)
+{
+	size_t l = strlen(s);
+	uint64_t a = 0, b = 0;
+
+	if (l >= 8) {
+		memcpy(&a, s, 8);
+		memcpy(&b, s + l - 8, 8);
+	} else {
+		memcpy(&a, s, l);
+	}
+	a = (a ^ (b * 0x9e3779b97f4a7c15ull) ^ l) * 0xff51afd7ed558ccdull;
+	a ^= a >> 32;
+	return a == 0 || a == CELL__HMAP_GONE ? 1 : a;
+}
+
 /* Hash set of the property names of one large node. */
 static int has_dup_names(const struct cell__dt_node *n, bool *dup)
 {
@@ -605,7 +623,7 @@ static int has_dup_names(const struct cell__dt_node *n, bool *dup)
 	*dup = false;
 	for (i = 0; i < n->nprops && !*dup; i++) {
 		const char *nm = n->props[i].name;
-		uint64_t h = cell__hmap_hash(nm, strlen(nm), 0);
+		uint64_t h = quick_hash(nm);
 		struct cell__hmap_it it;
 		const char *o;
 
