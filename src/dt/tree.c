@@ -32,11 +32,14 @@ void cell__dt_node_free(struct cell__dt_node *n)
 		cell__dt_node_free(n->kids[i]);
 	for (i = 0; i < n->nprops; i++)
 		prop_release(&n->props[i]);
-	free(n->props);
-	free(n->kids);
+	if (!(n->in_block & CELL__DT_IN_BLOCK_PROPS))
+		free(n->props);
+	if (!(n->in_block & CELL__DT_IN_BLOCK_KIDS))
+		free(n->kids);
 	if (n->own_name)
 		free((char *)n->name);
-	free(n);
+	if (!(n->in_block & CELL__DT_IN_BLOCK_NODE))
+		free(n);
 }
 
 void cell__dt_free(struct cell__dt_tree *t)
@@ -46,8 +49,37 @@ void cell__dt_free(struct cell__dt_tree *t)
 	cell__dt_node_free(t->root);
 	cell__hmap_free(&t->by_ph);
 	cell__hmap_free(&t->by_name);
+	free(t->block);
 	free(t->rsv);
 	free(t);
+}
+
+/*
+ * Room for one more of the *@len elements of @size bytes in *@arr (of
+ * capacity *@cap, doubled from @first): an array in a tree's block (@bit
+ * in *@in_block) moves to the heap. 0 or -ENOMEM.
+ */
+static int grow_array(void **arr, size_t *len, size_t *cap, size_t size, size_t first,
+		      uint8_t *in_block, uint8_t bit)
+{
+	size_t nc = *cap ? *cap * 2 : first;
+	void *na;
+
+	if (*len < *cap)
+		return 0;
+	if (*in_block & bit) {
+		na = malloc(nc * size);
+		if (na && *len)
+			memcpy(na, *arr, *len * size);
+	} else {
+		na = realloc(*arr, nc * size);
+	}
+	if (!na)
+		return -ENOMEM;
+	*in_block &= (uint8_t)~bit;
+	*arr = na;
+	*cap = nc;
+	return 0;
 }
 
 /* A node named @name: a copy, or @name itself when @borrow. */
@@ -197,15 +229,9 @@ int cell__dt_add_child(struct cell__dt_node *parent, struct cell__dt_node *kid)
 {
 	struct cell__dt_tree *t;
 
-	if (parent->nkids == parent->cap_kids) {
-		size_t cap = parent->cap_kids ? parent->cap_kids * 2 : 4;
-		struct cell__dt_node **k = realloc(parent->kids, cap * sizeof(*k));
-
-		if (!k)
-			return -ENOMEM;
-		parent->kids = k;
-		parent->cap_kids = cap;
-	}
+	if (grow_array((void **)&parent->kids, &parent->nkids, &parent->cap_kids,
+		       sizeof(*parent->kids), 4, &parent->in_block, CELL__DT_IN_BLOCK_KIDS))
+		return -ENOMEM;
 	kid->idx = parent->nkids;
 	parent->kids[parent->nkids++] = kid;
 	kid->parent = parent;
@@ -267,15 +293,9 @@ struct cell__dt_prop *cell__dt_prop(const struct cell__dt_node *n,
 /* A new last property of @n, its name and value as given (not copied). */
 static struct cell__dt_prop *prop_append(struct cell__dt_node *n)
 {
-	if (n->nprops == n->cap_props) {
-		size_t cap = n->cap_props ? n->cap_props * 2 : 8;
-		struct cell__dt_prop *np = realloc(n->props, cap * sizeof(*np));
-
-		if (!np)
-			return NULL;
-		n->props = np;
-		n->cap_props = cap;
-	}
+	if (grow_array((void **)&n->props, &n->nprops, &n->cap_props, sizeof(*n->props), 8,
+		       &n->in_block, CELL__DT_IN_BLOCK_PROPS))
+		return NULL;
 	return &n->props[n->nprops++];
 }
 
@@ -752,20 +772,35 @@ static int parse_walk(cell_ctx *ctx, const void *fdt, struct cell__dt_node *root
 /*
  * parse_walk() from an index of the blob: the same nodes and properties
  * (the index keeps each node's own properties), found without walking the
- * structure block again, and each node's properties allocated at once.
+ * structure block again, and allocated in one block for the tree @t: each
+ * node's properties and kids (counted first) in place.
  */
 static int parse_index(cell_ctx *ctx, const struct cell__fdt_index *ix,
-		       struct cell__dt_node *root, const char *what)
+		       struct cell__dt_tree *t, const char *what)
 {
-	struct cell__dt_node **at = malloc(ix->n * sizeof(*at));
+	struct cell__dt_node *nodes, **kids, *root = t->root;
+	struct cell__dt_prop *props;
+	size_t k, i, *kfirst;
 	int err = 0, len;
-	size_t k, i;
 
-	if (!at)
+	/* Nodes, then properties, then kid pointers: all pointer-aligned. */
+	t->block = malloc(ix->n * sizeof(*nodes) + ix->np * sizeof(*props) +
+			  ix->n * sizeof(*kids));
+	kfirst = calloc(ix->n + 1, sizeof(*kfirst));
+	if (!t->block || !kfirst) {
+		free(kfirst);
 		return cell__err(ctx, -ENOMEM, "%s: out of memory", what);
+	}
+	nodes = t->block;
+	props = (struct cell__dt_prop *)(nodes + ix->n);
+	kids = (struct cell__dt_node **)(props + ix->np);
+	memset(nodes, 0, ix->n * sizeof(*nodes));
+	for (k = 1; k < ix->n; k++)
+		kfirst[ix->parent[k] + 1]++;
+	for (k = 0; k < ix->n; k++)
+		kfirst[k + 1] += kfirst[k];
 	for (k = 0; k < ix->n && !err; k++) {
-		struct cell__dt_node *n = root;
-		size_t np = ix->pfirst[k + 1] - ix->pfirst[k];
+		struct cell__dt_node *n = k ? &nodes[k] : root;
 
 		if (k) {
 			const char *name = cell__fdt_ix_name(ix, k);
@@ -775,21 +810,17 @@ static int parse_index(cell_ctx *ctx, const struct cell__fdt_index *ix,
 						what, ix->off[k]);
 				break;
 			}
-			n = node_new(name, true);
-			if (n && cell__dt_add_child(at[ix->parent[k]], n)) {
-				cell__dt_node_free(n);
-				n = NULL;
-			}
+			n->name = name;
+			n->in_block = CELL__DT_IN_BLOCK_NODE;
 		}
-		if (n && np) {
-			n->props = malloc(np * sizeof(*n->props));
-			n->cap_props = n->props ? np : 0;
-		}
-		if (!n || (np && !n->props)) {
-			err = cell__err(ctx, -ENOMEM, "%s: out of memory", what);
-			break;
-		}
-		at[k] = n;
+		n->in_block |= CELL__DT_IN_BLOCK_PROPS | CELL__DT_IN_BLOCK_KIDS;
+		n->props = props + ix->pfirst[k];
+		n->cap_props = ix->pfirst[k + 1] - ix->pfirst[k];
+		n->kids = kids + kfirst[k];
+		n->cap_kids = kfirst[k + 1] - kfirst[k];
+		/* The parent's room was counted: this cannot fail. */
+		if (k)
+			cell__dt_add_child(ix->parent[k] ? &nodes[ix->parent[k]] : root, n);
 		for (i = ix->pfirst[k]; i < ix->pfirst[k + 1]; i++) {
 			struct cell__dt_prop *p = &n->props[n->nprops];
 			const char *name;
@@ -810,7 +841,7 @@ static int parse_index(cell_ctx *ctx, const struct cell__fdt_index *ix,
 		if (!err)
 			err = props_done(ctx, n, what);
 	}
-	free(at);
+	free(kfirst);
 	return err;
 }
 
@@ -842,7 +873,7 @@ int cell__dt_parse(cell_ctx *ctx, const void *fdt, const struct cell__fdt_index 
 	t->boot_cpuid = fdt_boot_cpuid_phys(fdt);
 	/* The index's root is the node at offset 0 when the walk's would be. */
 	if (ix && ix->active && ix->fdt == fdt && ix->n && ix->off[0] == 0)
-		err = parse_index(ctx, ix, t->root, what);
+		err = parse_index(ctx, ix, t, what);
 	else
 		err = parse_walk(ctx, fdt, t->root, what);
 	if (err) {

@@ -31,6 +31,15 @@
 #define CELL__DT_OWN_NAME 1u
 #define CELL__DT_OWN_VAL  2u
 
+/*
+ * A parse allocates its nodes, their property arrays and their kid arrays
+ * in one block, freed with the tree: what of a node lives there. An array
+ * that outgrows its place moves to the heap.
+ */
+#define CELL__DT_IN_BLOCK_NODE  1u
+#define CELL__DT_IN_BLOCK_PROPS 2u
+#define CELL__DT_IN_BLOCK_KIDS  4u
+
 struct cell__dt_prop {
 	const char *name;
 	const uint8_t *val;
@@ -53,6 +62,7 @@ struct cell__dt_node {
 	size_t idx;			/* place in parent->kids */
 	uint32_t ph;			/* phandle in the index, 0 when none */
 	bool wide;			/* its kids are in the index's by_name */
+	uint8_t in_block;		/* CELL__DT_IN_BLOCK_* */
 	struct cell__dt_tree *tree;	/* the tree, on its root only */
 	uint32_t mark;			/* scratch for algorithms */
 };
@@ -63,6 +73,7 @@ struct cell__dt_rsv {
 
 struct cell__dt_tree {
 	struct cell__dt_node *root;
+	void *block;			/* the parse's nodes and arrays */
 	struct cell__dt_rsv *rsv;
 	size_t nrsv;
 	uint32_t boot_cpuid;
