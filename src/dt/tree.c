@@ -891,8 +891,8 @@ int cell__dt_parse(cell_ctx *ctx, const void *fdt, const struct cell__fdt_index 
  * Property names of a blob being written. libfdt's sequential writer
  * de-duplicates names by scanning its whole string table for every
  * property, which is quadratic in the size of the tree. The blob is written
- * with FDT_CREATE_FLAG_NO_NAME_DEDUP instead and its names are packed
- * afterwards, to the table libfdt's scan gives: a name reuses the newest
+ * with every property named "" instead (stored once) and its names are
+ * packed afterwards, to the table libfdt's scan gives: a name reuses the newest
  * stored string it is a suffix of (the scan runs newest first and matches
  * the NUL too), otherwise it is stored, and the table lists the strings
  * newest first. All names are known before the first is placed, so storing
@@ -1079,8 +1079,7 @@ static size_t tagalign(size_t x)
 }
 
 /* Names of @n's subtree into @st, struct and unpacked string sizes. */
-static int size_node(struct strtab *st, const struct cell__dt_node *n,
-		     size_t *structs, size_t *strings)
+static int size_node(struct strtab *st, const struct cell__dt_node *n, size_t *structs)
 {
 	size_t i;
 	int err;
@@ -1090,10 +1089,9 @@ static int size_node(struct strtab *st, const struct cell__dt_node *n,
 		*structs += sizeof(struct fdt_property) + tagalign(n->props[i].len);
 		if ((err = strtab_add(st, n->props[i].name)))
 			return err;
-		*strings += st->name[st->prop[st->nprop - 1]].len;
 	}
 	for (i = 0; i < n->nkids; i++)
-		if ((err = size_node(st, n->kids[i], structs, strings)))
+		if ((err = size_node(st, n->kids[i], structs)))
 			return err;
 	return 0;
 }
@@ -1122,8 +1120,9 @@ static int build_node(void *buf, const struct cell__dt_node *n,
 		/* While writing, the structure block's size is where the
 		 * next tag goes; fdt_finish() does not move the block. */
 		st->ref[(*k)++].off = fdt_size_dt_struct(buf);
-		err = fdt_property(buf, n->props[i].name, n->props[i].val,
-				   (int)n->props[i].len);
+		/* Named "" (libfdt stores that string once): pack_names()
+		 * gives every property its packed name. */
+		err = fdt_property(buf, "", n->props[i].val, (int)n->props[i].len);
 	}
 	for (i = 0; !err && i < n->nkids; i++)
 		err = build_node(buf, n->kids[i], st, k);
@@ -1160,7 +1159,7 @@ int cell__dt_build(cell_ctx *ctx, const struct cell__dt_tree *t,
 {
 	static const struct strtab empty;
 	struct strtab *st = malloc(sizeof(*st));
-	size_t structs = 4, strings = 0, cap, i, k = 0;
+	size_t structs = 4, cap, i, k = 0;
 	void *buf = NULL;
 	int err;
 
@@ -1168,12 +1167,13 @@ int cell__dt_build(cell_ctx *ctx, const struct cell__dt_tree *t,
 		return cell__err(ctx, -ENOMEM, "out of memory building a blob");
 	*st = empty;
 	st->prop = malloc((count_props(t->root) + 1) * sizeof(*st->prop));
-	err = st->prop ? size_node(st, t->root, &structs, &strings) : -ENOMEM;
+	err = st->prop ? size_node(st, t->root, &structs) : -ENOMEM;
 	if (!err)
 		err = strtab_place(st);
-	/* Header, reservation map with its terminator, both blocks. */
+	/* Header, reservation map with its terminator, both blocks: while
+	 * writing, the strings block holds "", then the packed names. */
 	cap = sizeof(struct fdt_header) + 8 + (t->nrsv + 1) * sizeof(struct fdt_reserve_entry) +
-	      structs + strings;
+	      structs + (st->nstr ? st->end[st->nstr - 1] : 1);
 	/* fdt_create() zeroes it. */
 	if (!err && cap <= INT32_MAX)
 		buf = malloc(cap);
@@ -1181,7 +1181,7 @@ int cell__dt_build(cell_ctx *ctx, const struct cell__dt_tree *t,
 		strtab_free(st);
 		return cell__err(ctx, -ENOMEM, "out of memory building a blob");
 	}
-	err = fdt_create_with_flags(buf, (int)cap, FDT_CREATE_FLAG_NO_NAME_DEDUP);
+	err = fdt_create(buf, (int)cap);
 	for (i = 0; !err && i < t->nrsv; i++)
 		err = fdt_add_reservemap_entry(buf, t->rsv[i].addr, t->rsv[i].size);
 	if (!err)
