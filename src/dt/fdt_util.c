@@ -106,7 +106,7 @@ const void *cell__fdt_ix_prop(const struct cell__fdt_index *ix, size_t i,
 }
 
 /* fdt_get_phandle() of node @k from its located properties. */
-static uint32_t ix_phandle(const struct cell__fdt_index *ix, size_t k)
+uint32_t cell__fdt_ix_phandle(const struct cell__fdt_index *ix, size_t k)
 {
 	static const int which[] = { CELL__FDT_HOT_PHANDLE, CELL__FDT_HOT_LINUX_PHANDLE };
 	size_t i;
@@ -128,7 +128,7 @@ static bool ix_has_ph(const struct cell__fdt_index *ix, uint32_t ph)
 
 	for (v = cell__hmap_first(&ix->by_ph, ph_hash(ph), &it); v;
 	     v = cell__hmap_next(&ix->by_ph, &it))
-		if (ix_phandle(ix, (uintptr_t)v - 1) == ph)
+		if (cell__fdt_ix_phandle(ix, (uintptr_t)v - 1) == ph)
 			return true;
 	return false;
 }
@@ -344,7 +344,7 @@ static void index_phandles(struct cell__fdt_index *ix)
 	size_t k;
 
 	for (k = 0; k < ix->n; k++) {
-		uint32_t ph = ix_phandle(ix, k);
+		uint32_t ph = cell__fdt_ix_phandle(ix, k);
 
 		if (ph && ph != (uint32_t)-1 && !ix_has_ph(ix, ph) &&
 		    cell__hmap_add(&ix->by_ph, ph_hash(ph), (void *)(uintptr_t)(k + 1))) {
@@ -605,7 +605,7 @@ uint32_t cell__fdt_get_phandle(const void *fdt, int node)
 
 	if ((k = ix_at(fdt, node, &ix)) < 0)
 		return fdt_get_phandle(fdt, node);
-	return ix_phandle(ix, (size_t)k);
+	return cell__fdt_ix_phandle(ix, (size_t)k);
 }
 
 /* fdt_get_path() from the index: 0, or -1 to leave it to libfdt. */
@@ -1088,7 +1088,7 @@ int cell__fdt_by_phandle(const void *fdt, uint32_t phandle)
 		return -FDT_ERR_BADPHANDLE;
 	for (v = cell__hmap_first(&ix->by_ph, ph_hash(phandle), &it); v;
 	     v = cell__hmap_next(&ix->by_ph, &it))
-		if (ix_phandle(ix, (uintptr_t)v - 1) == phandle)
+		if (cell__fdt_ix_phandle(ix, (uintptr_t)v - 1) == phandle)
 			return ix->off[(uintptr_t)v - 1];
 	return -FDT_ERR_NOTFOUND;
 }

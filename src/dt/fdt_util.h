@@ -161,6 +161,9 @@ const void *cell__fdt_prop_value(const void *fdt, int off, const char **name, in
  * tag holds its name, read directly. */
 const char *cell__fdt_ix_name(const struct cell__fdt_index *ix, size_t k);
 
+/* fdt_get_phandle() of node @k of an active index. */
+uint32_t cell__fdt_ix_phandle(const struct cell__fdt_index *ix, size_t k);
+
 /* Own property @i of an active index (see pfirst): its name and value. */
 const void *cell__fdt_ix_prop(const struct cell__fdt_index *ix, size_t i,
 			      const char **name, int *len);

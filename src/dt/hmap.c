@@ -19,9 +19,9 @@ uint64_t cell__hmap_hash(const void *data, size_t len, uint64_t seed)
 	return h == 0 || h == CELL__HMAP_GONE ? 1 : h;
 }
 
-/* Rehash into a table a quarter full with the live entries, dropping
- * removed slots. */
-static int grow(struct cell__hmap *m)
+/* Rehash into a table a quarter full with the live entries and @more
+ * others, dropping removed slots. */
+static int grow(struct cell__hmap *m, size_t more)
 {
 	size_t cap = 64, live = 0, i, j;
 	uint64_t *hash;
@@ -29,7 +29,7 @@ static int grow(struct cell__hmap *m)
 
 	for (i = 0; i < m->cap; i++)
 		live += m->hash[i] && m->hash[i] != CELL__HMAP_GONE;
-	while (cap < (live + 1) * 4)
+	while (cap < (live + more + 1) * 4)
 		cap *= 2;
 	hash = calloc(cap, sizeof(*hash));
 	val = calloc(cap, sizeof(*val));
@@ -57,12 +57,17 @@ static int grow(struct cell__hmap *m)
 	return 0;
 }
 
+int cell__hmap_reserve(struct cell__hmap *m, size_t n)
+{
+	return (m->used + n + 1) * 2 > m->cap ? grow(m, n) : 0;
+}
+
 int cell__hmap_add(struct cell__hmap *m, uint64_t hash, void *val)
 {
 	size_t i;
 
 	/* At most half full, counting removed slots, keeps probes short. */
-	if ((m->used + 1) * 2 > m->cap && grow(m))
+	if ((m->used + 1) * 2 > m->cap && grow(m, 0))
 		return -ENOMEM;
 	for (i = hash & (m->cap - 1); m->hash[i] && m->hash[i] != CELL__HMAP_GONE;
 	     i = (i + 1) & (m->cap - 1))

@@ -30,6 +30,9 @@ struct cell__hmap_it {
 /* FNV-1a of @len bytes, never 0 or CELL__HMAP_GONE (both are reserved). */
 uint64_t cell__hmap_hash(const void *data, size_t len, uint64_t seed);
 
+/* Room for @n more entries without growing. 0 or -ENOMEM. */
+int cell__hmap_reserve(struct cell__hmap *m, size_t n);
+
 /* Add @val under @hash (duplicates allowed). 0 or -ENOMEM. */
 int cell__hmap_add(struct cell__hmap *m, uint64_t hash, void *val);
 

@@ -150,13 +150,15 @@ static void name_add(struct cell__dt_tree *t, struct cell__dt_node *n)
 		index_drop(t);
 }
 
-/* Enter the subtree of @top (attached to @t) into @t's index. */
-static void index_add(struct cell__dt_tree *t, struct cell__dt_node *top)
+/* Enter the subtree of @top (attached to @t) into @t's index; @ph_known:
+ * each node's ph already holds its phandle. */
+static void index_add(struct cell__dt_tree *t, struct cell__dt_node *top, bool ph_known)
 {
 	struct cell__dt_node *n;
 
 	for (n = top; n && t->indexed; n = cell__dt_next_in(n, top)) {
-		n->ph = cell__dt_phandle(n);
+		if (!ph_known)
+			n->ph = cell__dt_phandle(n);
 		if (valid_ph(n->ph) && !t->ph_clash)
 			t->ph_clash = cell__dt_by_phandle(t, n->ph) != NULL;
 		if (valid_ph(n->ph) && cell__hmap_add(&t->by_ph, ph_hash(n->ph), n))
@@ -244,7 +246,7 @@ int cell__dt_add_child(struct cell__dt_node *parent, struct cell__dt_node *kid)
 			name_add(t, parent->kids[i]);
 	}
 	if (t && t->indexed)
-		index_add(t, kid);
+		index_add(t, kid, false);
 	return 0;
 }
 
@@ -641,6 +643,8 @@ static int has_dup_names(const struct cell__dt_node *n, bool *dup)
 	size_t i;
 
 	*dup = false;
+	if (cell__hmap_reserve(&set, n->nprops))
+		return -ENOMEM;
 	for (i = 0; i < n->nprops && !*dup; i++) {
 		const char *nm = n->props[i].name;
 		uint64_t h = quick_hash(nm);
@@ -814,6 +818,7 @@ static int parse_index(cell_ctx *ctx, const struct cell__fdt_index *ix,
 			n->in_block = CELL__DT_IN_BLOCK_NODE;
 		}
 		n->in_block |= CELL__DT_IN_BLOCK_PROPS | CELL__DT_IN_BLOCK_KIDS;
+		n->ph = cell__fdt_ix_phandle(ix, k);
 		n->props = props + ix->pfirst[k];
 		n->cap_props = ix->pfirst[k + 1] - ix->pfirst[k];
 		n->kids = kids + kfirst[k];
@@ -849,6 +854,7 @@ int cell__dt_parse(cell_ctx *ctx, const void *fdt, const struct cell__fdt_index 
 		   const char *what, struct cell__dt_tree **out)
 {
 	struct cell__dt_tree *t = calloc(1, sizeof(*t));
+	bool index_parsed;
 	int i, n, err;
 
 	if (!t)
@@ -872,7 +878,8 @@ int cell__dt_parse(cell_ctx *ctx, const void *fdt, const struct cell__fdt_index 
 	t->nrsv = (size_t)n;
 	t->boot_cpuid = fdt_boot_cpuid_phys(fdt);
 	/* The index's root is the node at offset 0 when the walk's would be. */
-	if (ix && ix->active && ix->fdt == fdt && ix->n && ix->off[0] == 0)
+	index_parsed = ix && ix->active && ix->fdt == fdt && ix->n && ix->off[0] == 0;
+	if (index_parsed)
 		err = parse_index(ctx, ix, t, what);
 	else
 		err = parse_walk(ctx, fdt, t->root, what);
@@ -882,7 +889,9 @@ int cell__dt_parse(cell_ctx *ctx, const void *fdt, const struct cell__fdt_index 
 	}
 	t->root->tree = t;
 	t->indexed = true;
-	index_add(t, t->root);
+	if (index_parsed && cell__hmap_reserve(&t->by_ph, ix->by_ph.used))
+		index_drop(t);
+	index_add(t, t->root, index_parsed);
 	*out = t;
 	return 0;
 }
