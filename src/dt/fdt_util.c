@@ -101,8 +101,15 @@ const char *cell__fdt_ix_name(const struct cell__fdt_index *ix, size_t k)
 const void *cell__fdt_ix_prop(const struct cell__fdt_index *ix, size_t i,
 			      const char **name, int *len)
 {
+	const char *p = (const char *)ix->fdt + fdt_off_dt_struct(ix->fdt) + ix->poff[i];
+
 	*name = (const char *)ix->fdt + fdt_off_dt_strings(ix->fdt) + ix->pname[i];
-	return cell__fdt_prop_value(ix->fdt, ix->poff[i], NULL, len);
+	/* The index's offsets passed the check: from version 16 the header
+	 * is read where it is. */
+	if (fdt_version(ix->fdt) < 0x10)
+		return cell__fdt_prop_value(ix->fdt, ix->poff[i], NULL, len);
+	*len = (int)CELL__FDT_PROP32(p, len);
+	return CELL__FDT_PROP_DATA(p);
 }
 
 /* fdt_get_phandle() of node @k from its located properties. */

@@ -80,6 +80,15 @@ struct ho {
 
 /* ---- report ---------------------------------------------------------- */
 
+/* @s into @dst of @size bytes, cut to fit (as snprintf "%s" does). */
+static void set_str(char *dst, size_t size, const char *s)
+{
+	size_t l = strnlen(s, size - 1);
+
+	memcpy(dst, s, l);
+	dst[l] = 0;
+}
+
 static int add_item(struct ho *h, uint32_t kind, uint32_t tree,
 		    const struct cell__dt_node *n, const char *prop,
 		    const char *target, uint32_t resolved)
@@ -114,9 +123,9 @@ static int add_item(struct ho *h, uint32_t kind, uint32_t tree,
 	it->kind = kind;
 	it->tree = tree;
 	it->resolved = resolved;
-	snprintf(it->path, sizeof(it->path), "%s", h->pbuf[1]);
-	snprintf(it->prop, sizeof(it->prop), "%s", prop ? prop : "");
-	snprintf(it->target, sizeof(it->target), "%s", target ? target : "");
+	set_str(it->path, sizeof(it->path), h->pbuf[1]);
+	set_str(it->prop, sizeof(it->prop), prop ? prop : "");
+	set_str(it->target, sizeof(it->target), target ? target : "");
 	if (kind >= CELL_HANDOFF_UNRESOLVED && !resolved)
 		r->unresolved++;
 	return 0;
@@ -1382,7 +1391,8 @@ static int scan_inbound(struct ho *h, bool apply)
 			struct inscan s = { h, false, 0 };
 			const char *why;
 
-			if (!may_reach(&ps, &n->props[k]))
+			/* Without fixups only whole cells are read. */
+			if ((!lf && n->props[k].len % 4) || !may_reach(&ps, &n->props[k]))
 				continue;
 			cell__dt_prop_refs(h->ht, n, &n->props[k], inbound_cb, &s, &why);
 			if (!s.err && lf)

@@ -544,14 +544,23 @@ const char *cell__dt_path(const struct cell__dt_node *n, char *buf, size_t len)
 		chain[depth++] = n;
 	buf[0] = 0;
 	while (depth--) {
-		int w = snprintf(buf + off, len - off, "/%s", chain[depth]->name);
+		const char *nm = chain[depth]->name;
+		size_t l = strlen(nm), room = len - off;
 
-		if (w < 0 || (size_t)w >= len - off) {
+		if (l + 1 >= room) {
+			/* As much of "/name" as fits, then "..." at the end. */
+			if (room > 1) {
+				buf[off] = '/';
+				memcpy(buf + off + 1, nm, room - 2);
+			}
+			buf[len - 1] = 0;
 			if (len > 4)
 				memcpy(buf + len - 4, "...", 4);
 			break;
 		}
-		off += (size_t)w;
+		buf[off] = '/';
+		memcpy(buf + off + 1, nm, l + 1);
+		off += l + 1;
 	}
 	return buf;
 }
