@@ -19,8 +19,9 @@ uint64_t cell__hmap_hash(const void *data, size_t len, uint64_t seed)
 	return h == 0 || h == CELL__HMAP_GONE ? 1 : h;
 }
 
-/* Rehash into a table a quarter full with the live entries and @more
- * others, dropping removed slots. */
+/* Rehash into a table at most half full with the live entries and @more
+ * others, dropping removed slots: the maps are sized to their trees, and
+ * memory a call touches costs page faults. */
 static int grow(struct cell__hmap *m, size_t more)
 {
 	size_t cap = 64, live = 0, i, j;
@@ -29,7 +30,7 @@ static int grow(struct cell__hmap *m, size_t more)
 
 	for (i = 0; i < m->cap; i++)
 		live += m->hash[i] && m->hash[i] != CELL__HMAP_GONE;
-	while (cap < (live + more + 1) * 4)
+	while (cap < (live + more + 1) * 2)
 		cap *= 2;
 	hash = calloc(cap, sizeof(*hash));
 	val = calloc(cap, sizeof(*val));
