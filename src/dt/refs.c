@@ -87,22 +87,23 @@ static bool suffix(const char *s, const char *suf)
 	return a > b && !strcmp(s + a - b, suf);
 }
 
+#define NRULES (sizeof(rules) / sizeof(rules[0]))
+
+/* pinctrl-0, pinctrl-1, ...: lists of pin configuration phandles. */
+static const struct ref_rule pinctrl = RULE("pinctrl-N", REF_LIST, NULL, 0, false);
+
 static const struct ref_rule *rule_for(const char *name)
 {
 	size_t i, len;
 
-	/* pinctrl-0, pinctrl-1, ...: lists of pin configuration phandles. */
 	if (!strncmp(name, "pinctrl-", 8) && name[8] &&
-	    strspn(name + 8, "0123456789") == strlen(name + 8)) {
-		static const struct ref_rule pinctrl = RULE("pinctrl-N", REF_LIST,
-							    NULL, 0, false);
+	    strspn(name + 8, "0123456789") == strlen(name + 8))
 		return &pinctrl;
-	}
 	/* GPIO counts, not references ("nr-gpios", "snps,nr-gpios"). */
 	if (!strcmp(name, "nr-gpios") || suffix(name, ",nr-gpios"))
 		return NULL;
 	len = strlen(name);
-	for (i = 0; i < sizeof(rules) / sizeof(rules[0]); i++) {
+	for (i = 0; i < NRULES; i++) {
 		const struct ref_rule *r = &rules[i];
 
 		if (r->name[0] == '*') {
@@ -122,6 +123,17 @@ static const struct ref_rule *rule_for(const char *name)
  * an input blob (so many properties share its pointer), in @t: caches,
  * so neither is really const.
  */
+/* A rule as the model keeps it (struct cell__dt_prop's rule), and back. */
+static uint16_t rule_num(const struct ref_rule *r)
+{
+	return !r ? 0 : r == &pinctrl ? (uint16_t)(NRULES + 1) : (uint16_t)(r - rules + 1);
+}
+
+static const struct ref_rule *rule_of(uint16_t num)
+{
+	return !num ? NULL : num > NRULES ? &pinctrl : &rules[num - 1];
+}
+
 static const struct ref_rule *prop_rule(const struct cell__dt_tree *t,
 					const struct cell__dt_prop *p)
 {
@@ -129,20 +141,20 @@ static const struct ref_rule *prop_rule(const struct cell__dt_tree *t,
 	struct cell__dt_rule_memo *e;
 
 	if (p->rule_known)
-		return p->rule;
+		return rule_of(p->rule);
 	if (p->own & CELL__DT_OWN_NAME) {
-		m->rule = rule_for(p->name);
+		m->rule = rule_num(rule_for(p->name));
 	} else {
 		e = (struct cell__dt_rule_memo *)
 		    &t->rule_memo[((uintptr_t)p->name * 0x9e3779b97f4a7c15ull) >> 56];
 		if (e->name != p->name) {
-			e->rule = rule_for(p->name);
+			e->rule = rule_num(rule_for(p->name));
 			e->name = p->name;
 		}
 		m->rule = e->rule;
 	}
 	m->rule_known = true;
-	return p->rule;
+	return rule_of(p->rule);
 }
 
 bool cell__dt_is_ref_prop(const char *name)

@@ -46,9 +46,10 @@ struct cell__dt_prop {
 	uint32_t len;
 	uint8_t own;			/* CELL__DT_OWN_* */
 	/* The reference schema's rule for the name, once refs.c looked it
-	 * up (a pure function of the name, asked several times per pass). */
+	 * up (a pure function of the name, asked several times per pass):
+	 * refs.c's number for it, 0 for none. */
 	bool rule_known;
-	const void *rule;
+	uint16_t rule;
 };
 
 struct cell__dt_node {
@@ -88,7 +89,7 @@ struct cell__dt_tree {
 	 * point into an input blob, unchanged while the tree lives. */
 	struct cell__dt_rule_memo {
 		const char *name;
-		const void *rule;
+		uint16_t rule;
 	} rule_memo[256];
 };
 
