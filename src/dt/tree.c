@@ -59,20 +59,22 @@ void cell__dt_free(struct cell__dt_tree *t)
  * capacity *@cap, doubled from @first): an array in a tree's block (@bit
  * in *@in_block) moves to the heap. 0 or -ENOMEM.
  */
-static int grow_array(void **arr, size_t *len, size_t *cap, size_t size, size_t first,
+static int grow_array(void **arr, uint32_t *len, uint32_t *cap, size_t size, uint32_t first,
 		      uint8_t *in_block, uint8_t bit)
 {
-	size_t nc = *cap ? *cap * 2 : first;
+	uint32_t nc = *cap ? *cap * 2 : first;
 	void *na;
 
 	if (*len < *cap)
 		return 0;
+	if (*cap > UINT32_MAX / 2)
+		return -ENOMEM;
 	if (*in_block & bit) {
-		na = malloc(nc * size);
+		na = malloc((size_t)nc * size);
 		if (na && *len)
 			memcpy(na, *arr, *len * size);
 	} else {
-		na = realloc(*arr, nc * size);
+		na = realloc(*arr, (size_t)nc * size);
 	}
 	if (!na)
 		return -ENOMEM;

@@ -52,20 +52,22 @@ struct cell__dt_prop {
 	uint16_t rule;
 };
 
+/* Counts are 32-bit (a blob's size bounds them), so that a node of a
+ * large tree takes 72 bytes. */
 struct cell__dt_node {
 	const char *name;		/* "" for the root */
-	bool own_name;
 	struct cell__dt_node *parent;
 	struct cell__dt_prop *props;
-	size_t nprops, cap_props;
 	struct cell__dt_node **kids;
-	size_t nkids, cap_kids;
-	size_t idx;			/* place in parent->kids */
+	struct cell__dt_tree *tree;	/* the tree, on its root only */
+	uint32_t nprops, cap_props;
+	uint32_t nkids, cap_kids;
+	uint32_t idx;			/* place in parent->kids */
 	uint32_t ph;			/* phandle in the index, 0 when none */
+	uint32_t mark;			/* scratch for algorithms */
+	bool own_name;
 	bool wide;			/* its kids are in the index's by_name */
 	uint8_t in_block;		/* CELL__DT_IN_BLOCK_* */
-	struct cell__dt_tree *tree;	/* the tree, on its root only */
-	uint32_t mark;			/* scratch for algorithms */
 };
 
 struct cell__dt_rsv {
