@@ -56,6 +56,9 @@ struct run {
 	struct opts o;
 	uint8_t *host, *inmate;
 	size_t host_size, inmate_size;
+	/* The same trees, checked and indexed once for all that is asked of
+	 * them (opened on first use, so errors come in the order they did). */
+	cell_dt *host_dt, *inmate_dt;
 	cell_config *root, *cell;
 	cell_gic_list *gics;		/* host tree: GIC, redistributors, CPUs */
 	cell_gic_list *its_gics;	/* tree holding the bridges' ITS */
@@ -88,6 +91,24 @@ static int fail(struct run *r, int err, const char *what)
 	fprintf(stderr, "isolate-nic: %s: %s (%s)\n", what,
 		cell_ctx_last_error(r->ctx), cell_strerror(err));
 	return 1;
+}
+
+/* The host or the inmate tree as a cell_dt; NULL, once told why, when the
+ * blob is no valid device tree. */
+static cell_dt *tree(struct run *r, bool inmate)
+{
+	cell_dt **dt = inmate ? &r->inmate_dt : &r->host_dt;
+	int err;
+
+	if (*dt)
+		return *dt;
+	err = inmate ? cell_dt_new(r->ctx, r->inmate, r->inmate_size, dt)
+		     : cell_dt_new(r->ctx, r->host, r->host_size, dt);
+	if (err) {
+		fail(r, err, inmate ? r->o.inmate_dtb : r->o.host_dtb);
+		return NULL;
+	}
+	return *dt;
 }
 
 static void change(struct run *r, const char *step, const char *what,
@@ -163,7 +184,9 @@ static int select_bridges(struct run *r)
 	size_t i, j, enabled = 0;
 	int err;
 
-	err = cell_pci_discover(r->ctx, r->host, r->host_size, &host_pci);
+	if (!tree(r, false))
+		return 1;
+	err = cell_dt_pci_discover(r->ctx, r->host_dt, &host_pci);
 	if (err)
 		return fail(r, err, r->o.host_dtb);
 	for (i = 0; i < cell_pci_count(host_pci); i++)
@@ -210,7 +233,9 @@ static int select_bridges(struct run *r)
 	cell_pci_list_free(host_pci);
 
 	/* Nothing (left) in the host: look for an earlier run's result. */
-	err = cell_pci_discover(r->ctx, r->inmate, r->inmate_size, &r->pci);
+	if (!tree(r, true))
+		return 1;
+	err = cell_dt_pci_discover(r->ctx, r->inmate_dt, &r->pci);
 	if (err)
 		return fail(r, err, r->o.inmate_dtb);
 	for (i = 0; i < cell_pci_count(r->pci) && r->nsel < MAX_HOSTS; i++)
@@ -227,12 +252,12 @@ static int select_bridges(struct run *r)
 
 /* ---- S3: GIC ------------------------------------------------------------ */
 
-static int find_gic(struct run *r, const void *fdt, size_t size, const char *name)
+static int find_gic(struct run *r, const cell_dt *dt, const char *name)
 {
 	size_t i;
 	int err;
 
-	err = cell_gic_discover(r->ctx, fdt, size, &r->gics);
+	err = cell_dt_gic_discover(r->ctx, dt, &r->gics);
 	if (err)
 		return fail(r, err, name);
 	for (i = 0; i < cell_gic_count(r->gics); i++) {
@@ -720,11 +745,11 @@ int main(int argc, char **argv)
 
 	/* S3 reads the GIC from the host tree; on a re-run the ITS already
 	 * lives in the inmate tree. */
-	if (find_gic(&r, r.host, r.host_size, r.o.host_dtb))
+	if (find_gic(&r, r.host_dt, r.o.host_dtb))
 		goto out;
 	if (!r.already) {
 		r.its_gics = r.gics;
-	} else if ((err = cell_gic_discover(r.ctx, r.inmate, r.inmate_size, &r.its_gics))) {
+	} else if ((err = cell_dt_gic_discover(r.ctx, r.inmate_dt, &r.its_gics))) {
 		ret = fail(&r, err, r.o.inmate_dtb);
 		goto out;
 	}
@@ -745,8 +770,15 @@ int main(int argc, char **argv)
 			cell_pci_host_get(r.pci, r.sel[i], &h);
 			paths[i] = strdup(h.path);
 		}
-		err = cell_dt_handoff(r.ctx, r.host, r.host_size, r.inmate, r.inmate_size,
-				      paths, r.nsel, &ho, &r.handoff);
+		/* An inmate blob that is no tree goes to the blob call, which
+		 * refuses it with the handoff's own message. */
+		if (!r.inmate_dt)
+			cell_dt_new(r.ctx, r.inmate, r.inmate_size, &r.inmate_dt);
+		err = r.inmate_dt ?
+			cell_dt_handoff_trees(r.ctx, r.host_dt, r.inmate_dt, paths, r.nsel,
+					      &ho, &r.handoff) :
+			cell_dt_handoff(r.ctx, r.host, r.host_size, r.inmate, r.inmate_size,
+					paths, r.nsel, &ho, &r.handoff);
 		for (i = 0; i < r.nsel; i++)
 			free((void *)paths[i]);
 		if (err) {
@@ -790,6 +822,8 @@ out:
 	cell_pci_list_free(r.pci);
 	cell_config_free(r.root);
 	cell_config_free(r.cell);
+	cell_dt_free(r.host_dt);
+	cell_dt_free(r.inmate_dt);
 	cell_free(r.host);
 	cell_free(r.inmate);
 	cell_ctx_free(r.ctx);
