@@ -503,6 +503,73 @@ static void test_aliases(void **state)
 }
 
 /*
+ * Alias paths as cell__dt_lookup() reads them: runs of '/', a trailing '/'
+ * and stdout-path options still name the moved node, so the alias moves
+ * (the scan settles paths outside every moved subtree without a lookup:
+ * these must not be taken for such); a name that only starts like the
+ * moved node's, or continues it, stays in the host.
+ */
+static void test_odd_alias_paths(void **state)
+{
+	static const struct {
+		const char *name, *path;
+		bool moves;
+	} a[] = {
+		{ "slashes", "//soc//pcie@1f0000000///ethernet@0,0/", true },
+		{ "options", "/soc/pcie@1f0000000/ethernet@0,0:115200n8", true },
+		{ "top", "/soc/pcie@1f0000000", true },
+		{ "longer", "/soc/pcie@1f0000000x/ethernet@0,0", false },
+		{ "shorter", "/soc/pcie@1f00", false },
+	};
+	struct blob h = load("nxp-ls1028a-rdb", ".dtb"), i = load(INMATE, ".dtb");
+	const void *hb, *ib;
+	struct blob big;
+	cell_handoff *r;
+	cell_ctx *ctx;
+	int ho, io;
+	size_t k;
+
+	(void)state;
+	big.size = h.size + 4096;
+	big.data = malloc(big.size);
+	assert_non_null(big.data);
+	assert_int_equal(fdt_open_into(h.data, big.data, (int)big.size), 0);
+	ho = fdt_path_offset(big.data, "/aliases");
+	assert_true(ho >= 0);
+	for (k = 0; k < sizeof(a) / sizeof(a[0]); k++)
+		assert_int_equal(fdt_setprop_string(big.data, ho, a[k].name, a[k].path), 0);
+
+	assert_int_equal(cell_ctx_new(&ctx), 0);
+	assert_int_equal(run(&big, &i, "/soc/pcie@1f0000000", CELL_HANDOFF_DROP_UNRESOLVED,
+			     ctx, &r), 0);
+	hb = cell_handoff_host_blob(r, NULL);
+	ib = cell_handoff_inmate_blob(r, NULL);
+	ho = fdt_path_offset(hb, "/aliases");
+	io = fdt_path_offset(ib, "/aliases");
+	assert_true(ho >= 0 && io >= 0);
+	for (k = 0; k < sizeof(a) / sizeof(a[0]); k++) {
+		const char *in = fdt_getprop(ib, io, a[k].name, NULL);
+		const char *left = fdt_getprop(hb, ho, a[k].name, NULL);
+
+		if (a[k].moves) {
+			assert_non_null(in);
+			assert_string_equal(in, k == 2 ? "/pcie@1f0000000" :
+						"/pcie@1f0000000/ethernet@0,0");
+			assert_null(left);
+		} else {
+			assert_null(in);
+			assert_non_null(left);
+			assert_string_equal(left, a[k].path);
+		}
+	}
+	cell_handoff_free(r);
+	cell_ctx_free(ctx);
+	free(big.data);
+	free(h.data);
+	free(i.data);
+}
+
+/*
  * Property names longer than the report's prop field: an alias into the
  * moved subtree and an inbound "-supply" reference to it. Both must go
  * from the host whole (a truncated name once matched nothing and the
@@ -1003,6 +1070,7 @@ int main(void)
 		cmocka_unit_test(test_fixtures_symbols),
 		cmocka_unit_test(test_symbols_follow),
 		cmocka_unit_test(test_aliases),
+		cmocka_unit_test(test_odd_alias_paths),
 		cmocka_unit_test(test_long_property_names),
 		cmocka_unit_test(test_nothing_to_hand_off),
 		cmocka_unit_test(test_bad_input),
