@@ -67,6 +67,10 @@ struct dangling {
 
 static void issue(struct dangling *d, const struct cell__dt_node *n,
 		  const char *prop, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+static void issue(struct dangling *d, const struct cell__dt_node *n,
+		  const char *prop, const char *fmt, ...)
 {
 	char line[600], p[256];
 	va_list ap;
