@@ -47,6 +47,16 @@ static struct blob load(const char *name, const char *suffix)
 	return b;
 }
 
+/* A writable copy of @h with @room more bytes, for libfdt's edits. */
+static struct blob with_room(const struct blob *h, size_t room)
+{
+	struct blob b = { malloc(h->size + room), h->size + room };
+
+	assert_non_null(b.data);
+	assert_int_equal(fdt_open_into(h->data, b.data, (int)b.size), 0);
+	return b;
+}
+
 /* ---- the checker ------------------------------------------------------ */
 
 /* Problems found, one "path prop" line each; a handoff may keep the ones
@@ -534,10 +544,7 @@ static void test_odd_alias_paths(void **state)
 	size_t k;
 
 	(void)state;
-	big.size = h.size + 4096;
-	big.data = malloc(big.size);
-	assert_non_null(big.data);
-	assert_int_equal(fdt_open_into(h.data, big.data, (int)big.size), 0);
+	big = with_room(&h, 4096);
 	ho = fdt_path_offset(big.data, "/aliases");
 	assert_true(ho >= 0);
 	for (k = 0; k < sizeof(a) / sizeof(a[0]); k++)
@@ -595,10 +602,7 @@ static void test_long_property_names(void **state)
 	alias[sizeof(alias) - 1] = 0;
 	memset(supply, 'v', sizeof(supply) - 1);
 	strcpy(supply + sizeof(supply) - 8, "-supply");
-	big.size = h.size + 4096;
-	big.data = malloc(big.size);
-	assert_non_null(big.data);
-	assert_int_equal(fdt_open_into(h.data, big.data, (int)big.size), 0);
+	big = with_room(&h, 4096);
 	assert_int_equal(fdt_find_max_phandle(big.data, &ph), 0);
 	ph++;
 	off = fdt_path_offset(big.data, "/soc/pcie@1f0000000/ethernet@0,0");
